@@ -1,0 +1,103 @@
+"""Embeds for a theme: about, tally and a page of positions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import discord
+
+from bot.core.models import Position
+from bot.core.tally import GroupTally, StanceCount, Tally
+from bot.forum import FORUM_CONTEXT, STAKEHOLDERS, UNDECLARED, UNDECLARED_LABEL
+from bot.render.limits import EMBED_DESCRIPTION, FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
+from bot.settings import ThemeConfig
+
+PAGE_SIZE = 5
+COLOUR = discord.Colour.from_rgb(0, 51, 153)  # the EU flag's blue
+
+
+def group_label(group: str) -> str:
+    if group == UNDECLARED:
+        return UNDECLARED_LABEL
+    return STAKEHOLDERS.get(group, group)
+
+
+def stance_line(item: StanceCount) -> str:
+    """The tally line users read and tests assert: `<label>: <count> (<pct>%)`."""
+    return f"{item.label}: {item.count} ({item.percent}%)"
+
+
+def about_embed(theme: ThemeConfig, participants: int) -> discord.Embed:
+    embed = discord.Embed(
+        title=clip(f"/{theme.slug} — {theme.title}", 256), description=theme.question, colour=COLOUR
+    )
+    embed.add_field(name="Context", value=clip(theme.context or FORUM_CONTEXT, FIELD_VALUE), inline=False)
+    options = [f"`{stance.key}` — {stance.label}" for stance in theme.stances]
+    embed.add_field(name="Stances you can take", value=join_within(options, FIELD_VALUE), inline=False)
+    taken = (
+        "Nobody has taken a position yet."
+        if participants == 0
+        else (f"{participants} participant{'s have' if participants != 1 else ' has'} taken a position.")
+    )
+    embed.add_field(name="Participation", value=taken, inline=False)
+    embed.set_footer(text=f"Take yours with /{theme.slug} position · see others with /{theme.slug} positions")
+    return embed
+
+
+def _group_value(group: GroupTally) -> str:
+    lines = [stance_line(item) for item in group.counts if item.count]
+    return join_within(lines, FIELD_VALUE)
+
+
+def tally_embed(theme: ThemeConfig, result: Tally) -> discord.Embed:
+    embed = discord.Embed(title=clip(f"Tally — {theme.title}", 256), colour=COLOUR)
+    if result.total == 0:
+        embed.description = (
+            f"{theme.question}\n\nNo positions yet on this theme. Be the first: /{theme.slug} position"
+        )
+        return embed
+    lines = [stance_line(item) for item in result.stances]
+    embed.description = join_within(
+        [clip(theme.question, 600), "", *lines, "", f"**Participants: {result.total}**"], EMBED_DESCRIPTION
+    )
+    for group in result.groups:
+        embed.add_field(
+            name=clip(f"{group_label(group.group)} ({group.total})", FIELD_NAME),
+            value=_group_value(group),
+            inline=True,
+        )
+    embed.set_footer(text="By stakeholder group · percentages are whole numbers rounded half up")
+    return fit_embed(embed)
+
+
+def positions_embed(
+    theme: ThemeConfig,
+    page_items: Sequence[Position],
+    page: int,
+    pages: int,
+    total: int,
+    stance: str | None,
+    named: bool,
+) -> discord.Embed:
+    """One page of rationales; names only under `privacy.attribution = "named"` (Chatham House otherwise)."""
+    heading = f"Positions — {theme.title}"
+    if stance:
+        heading += f" · {theme.label(stance)}"
+    embed = discord.Embed(title=clip(heading, 256), colour=COLOUR)
+    if total == 0:
+        embed.description = "No positions to show yet." if not stance else "Nobody has taken this stance yet."
+        return embed
+    for item in page_items:
+        author = (
+            discord.utils.escape_markdown(item.display_name)
+            if named
+            else group_label(item.stakeholder or UNDECLARED)
+        )
+        name = clip(f"{theme.label(item.stance)} — {author}", FIELD_NAME)
+        value = clip(item.rationale or "*(no rationale given)*", FIELD_VALUE)
+        embed.add_field(name=name, value=value, inline=False)
+    attribution = "names shown" if named else "Chatham House rule: no names, only stakeholder groups"
+    embed.set_footer(
+        text=f"Page {page + 1} of {pages} · {total} position{'s' if total != 1 else ''} · {attribution}"
+    )
+    return fit_embed(embed)

@@ -1,0 +1,88 @@
+"""Who decides what is due (the bot's tick) and who wakes it up (APScheduler).
+
+Every piece of scheduled work (poll closings, closing-soon notices, digests) implements
+DueWork: `run_due(now)` does whatever is due at `now`, reading the store to know what was
+already done, and `next_due(now)` says when it next has something to do. The bot's tick runs
+them all; APScheduler only decides when to call the tick, so tests can drive the very same
+path with a virtual clock and `await bot.tick()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+
+log = logging.getLogger(__name__)
+
+WAKE_JOB = "concord-wake"
+FALLBACK_WAKE = timedelta(minutes=5)
+
+
+class DueWork(Protocol):
+    """A kind of scheduled work. Neither method may sleep; run_due records its own failures."""
+
+    name: str
+
+    async def run_due(self, now: datetime) -> None: ...
+
+    async def next_due(self, now: datetime) -> datetime | None: ...
+
+
+def retry_delay(
+    attempts: int, first: timedelta = timedelta(minutes=1), cap: timedelta = timedelta(hours=1)
+) -> timedelta:
+    """Backoff after `attempts` failures: 1, 2, 4, 8... minutes, at most an hour."""
+    return min(cap, first * (2 ** max(0, attempts - 1)))
+
+
+class TickScheduler:
+    """Production timing: one DateTrigger job at the earliest due time, re-armed after every tick.
+
+    APScheduler reads the real clock; the bot's injected clock decides what is due. The
+    fallback wake every few minutes retries failed work even when nothing new is planned.
+    """
+
+    def __init__(self, tick: Callable[[], Awaitable[None]], clock: Callable[[], datetime]) -> None:
+        self._tick = tick
+        self._clock = clock
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler.running
+
+    def start(self) -> None:
+        """Start, with one tick right away for whatever fell due while the bot was down."""
+        if self._scheduler.running:
+            return
+        self._scheduler.start()
+        self.wake_at(self._clock())
+
+    def wake_at(self, when: datetime) -> None:
+        if not self._scheduler.running:
+            return
+        self._scheduler.add_job(
+            self._tick,
+            DateTrigger(run_date=when),
+            id=WAKE_JOB,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
+
+    def add_recurring(self, job_id: str, trigger: object) -> None:
+        """A recurring trigger (e.g. a timezone-aware CronTrigger for weekly digests) that calls the tick."""
+        self._scheduler.add_job(self._tick, trigger, id=job_id, replace_existing=True, coalesce=True)
+
+    def rearm(self, next_due: datetime | None, now: datetime) -> None:
+        fallback = now + FALLBACK_WAKE
+        self.wake_at(min(next_due, fallback) if next_due else fallback)
+
+    def shutdown(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)

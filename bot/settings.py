@@ -1,0 +1,276 @@
+"""Configuration: config.toml, overridden by CONCORD_* environment variables; the token only from DISCORD_TOKEN.
+
+Every problem is reported as one ConfigError line that names the offending key, so a
+misconfigured forum fails at start-up instead of halfway through the live session.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from contextvars import ContextVar
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.core.durations import parse_duration
+from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
+
+COMMAND_NAME = re.compile(r"^[a-z0-9_-]{1,32}$")
+RESERVED_COMMANDS = frozenset({"profile", "poll", "digest", "help"})
+MAX_STANCES = 25
+
+_toml_data: ContextVar[dict[str, Any]] = ContextVar("concord_toml_data", default={})
+
+
+class ConfigError(Exception):
+    """A configuration problem, worded as one line that names the key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DiscordSettings(_Section):
+    guild_id: int = 0
+    facilitator_role: str = "Facilitator"
+    organiser_role: str = "Organiser"
+
+
+class DatabaseSettings(_Section):
+    path: Path = Path("concord.db")
+
+
+class SessionSettings(_Section):
+    title: str = "Open Forum on Enhanced Cooperation"
+    starts_at: datetime = datetime.fromisoformat("2012-11-08T09:00:00+04:00")
+    ends_at: datetime = datetime.fromisoformat("2012-11-08T10:30:00+04:00")
+    timezone: str = "Asia/Baku"
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _needs_offset(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("must carry a UTC offset, e.g. 2012-11-08T09:00:00+04:00")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return _check_timezone(value)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SessionSettings:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class PrivacySettings(_Section):
+    attribution: Literal["chatham-house", "named"] = "chatham-house"
+
+
+class ProfileSettings(_Section):
+    """Which groups this forum expects to hear from; digests name the ones still missing."""
+
+    expected_stakeholders: tuple[str, ...] = tuple(STAKEHOLDERS)
+    expected_regions: tuple[str, ...] = tuple(REGIONS)
+
+    @field_validator("expected_stakeholders")
+    @classmethod
+    def _known_stakeholders(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_known(value, STAKEHOLDERS, "stakeholder")
+
+    @field_validator("expected_regions")
+    @classmethod
+    def _known_regions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_known(value, REGIONS, "region")
+
+
+class PollSettings(_Section):
+    closing_soon: timedelta = timedelta(hours=1)
+
+    @field_validator("closing_soon", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+
+class StanceConfig(_Section):
+    key: str
+    label: str = Field(min_length=1, max_length=100)
+
+    @field_validator("key")
+    @classmethod
+    def _choice_name(cls, value: str) -> str:
+        return _check_name(value, "stance key")
+
+
+class ThemeConfig(_Section):
+    slug: str
+    title: str = Field(min_length=1, max_length=100)
+    question: str = Field(min_length=1, max_length=1000)
+    context: str = Field(default="", max_length=1500)
+    stances: tuple[StanceConfig, ...]
+
+    @field_validator("slug")
+    @classmethod
+    def _command_name(cls, value: str) -> str:
+        _check_name(value, "theme slug")
+        if value in RESERVED_COMMANDS:
+            raise ValueError(f"{value!r} is already a Concord command; choose another slug")
+        return value
+
+    @field_validator("stances")
+    @classmethod
+    def _stance_count(cls, value: tuple[StanceConfig, ...]) -> tuple[StanceConfig, ...]:
+        if not 2 <= len(value) <= MAX_STANCES:
+            raise ValueError(f"needs between 2 and {MAX_STANCES} stances, got {len(value)}")
+        keys = [stance.key for stance in value]
+        duplicates = sorted({key for key in keys if keys.count(key) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate stance key(s): {', '.join(duplicates)}")
+        return value
+
+    def stance(self, key: str) -> StanceConfig | None:
+        return next((stance for stance in self.stances if stance.key == key), None)
+
+    def label(self, key: str) -> str:
+        found = self.stance(key)
+        return found.label if found else key
+
+
+def _check_name(value: str, what: str) -> str:
+    if not COMMAND_NAME.match(value):
+        raise ValueError(
+            f"{what} {value!r} is not a valid Discord command/choice name "
+            "(1-32 characters: lowercase letters, digits, '-' or '_')"
+        )
+    return value
+
+
+def _check_known(value: tuple[str, ...], known: dict[str, str], what: str) -> tuple[str, ...]:
+    unknown = [key for key in value if key not in known]
+    if unknown:
+        raise ValueError(f"unknown {what} key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return value
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r} (use an IANA name such as 'Asia/Baku')") from None
+    return value
+
+
+def _default_themes() -> tuple[ThemeConfig, ...]:
+    return tuple(ThemeConfig.model_validate(theme) for theme in DEFAULT_THEMES)
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    """Feeds the TOML read by Settings.load, at a lower priority than the environment."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return _toml_data.get()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CONCORD_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    discord: DiscordSettings = DiscordSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    session: SessionSettings = SessionSettings()
+    privacy: PrivacySettings = PrivacySettings()
+    profiles: ProfileSettings = ProfileSettings()
+    polls: PollSettings = PollSettings()
+    themes: tuple[ThemeConfig, ...] = Field(default_factory=_default_themes)
+    token: SecretStr | None = Field(default=None, exclude=True, repr=False)
+
+    @field_validator("themes")
+    @classmethod
+    def _themes(cls, value: tuple[ThemeConfig, ...]) -> tuple[ThemeConfig, ...]:
+        if not value:
+            return _default_themes()
+        slugs = [theme.slug for theme in value]
+        duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate theme slug(s): {', '.join(duplicates)}")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:
+        """Read `path` (None: defaults only) and the environment; raise ConfigError on any problem."""
+        data = _read_toml(Path(path)) if path is not None else {}
+        for forbidden in ("token", "discord_token", "DISCORD_TOKEN"):
+            if forbidden in data or forbidden in data.get("discord", {}):
+                raise ConfigError(
+                    f"config: {forbidden}: the bot token is read only from the DISCORD_TOKEN environment "
+                    "variable; remove it from the file"
+                )
+        reset = _toml_data.set(data)
+        try:
+            token = os.environ.get("DISCORD_TOKEN") or None
+            return cls(**overrides, token=SecretStr(token) if token else None)
+        except ValidationError as exc:
+            raise ConfigError(describe_validation_error(exc)) from None
+        finally:
+            _toml_data.reset(reset)
+
+    def theme(self, slug: str) -> ThemeConfig | None:
+        return next((theme for theme in self.themes if theme.slug == slug), None)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config: file {path} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """The first problem as `config: <key>: <message>`, the key written as in the TOML file."""
+    error = exc.errors()[0]
+    key = ""
+    for part in error["loc"]:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    message = error["msg"].removeprefix("Value error, ")
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"config: {key or 'settings'}: {message}{suffix}"

@@ -1,0 +1,151 @@
+"""Profiles, positions and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.core.models import HistoryEntry, Position, Profile, from_db_time, to_db_time
+
+_POSITION_COLUMNS = """
+    p.user_id, p.display_name, p.stance, p.rationale, p.updated_at, f.stakeholder, f.region
+"""
+
+
+def _position(row: aiosqlite.Row) -> Position:
+    return Position(
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        stance=row["stance"],
+        rationale=row["rationale"],
+        updated_at=from_db_time(row["updated_at"]),
+        stakeholder=row["stakeholder"],
+        region=row["region"],
+    )
+
+
+class PositionQueries:
+    db: aiosqlite.Connection
+
+    async def set_profile(
+        self, guild_id: int, user_id: int, stakeholder: str, region: str | None, now: datetime
+    ) -> None:
+        await self.db.execute(
+            """
+            INSERT INTO profiles (guild_id, user_id, stakeholder, region, updated_at)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (guild_id, user_id) DO UPDATE
+                SET stakeholder = excluded.stakeholder, region = excluded.region,
+                    updated_at = excluded.updated_at
+            """,
+            (guild_id, user_id, stakeholder, region, to_db_time(now)),
+        )
+        await self.db.commit()
+
+    async def get_profile(self, guild_id: int, user_id: int) -> Profile | None:
+        async with self.db.execute(
+            "SELECT user_id, stakeholder, region FROM profiles WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return Profile(row["user_id"], row["stakeholder"], row["region"]) if row else None
+
+    async def get_position(self, guild_id: int, theme: str, user_id: int) -> Position | None:
+        async with self.db.execute(
+            f"""
+            SELECT {_POSITION_COLUMNS}
+            FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
+            WHERE p.guild_id = ? AND p.theme = ? AND p.user_id = ?
+            """,
+            (guild_id, theme, user_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _position(row) if row else None
+
+    async def record_position(
+        self,
+        guild_id: int,
+        theme: str,
+        user_id: int,
+        display_name: str,
+        stance: str,
+        rationale: str | None,
+        now: datetime,
+    ) -> None:
+        """Record or replace a position and append the change to the history, atomically."""
+        at = to_db_time(now)
+        await self.db.execute(
+            """
+            INSERT INTO positions (guild_id, theme, user_id, display_name, stance, rationale, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (guild_id, theme, user_id) DO UPDATE
+                SET display_name = excluded.display_name, stance = excluded.stance,
+                    rationale = excluded.rationale, updated_at = excluded.updated_at
+            """,
+            (guild_id, theme, user_id, display_name, stance, rationale, at),
+        )
+        await self.db.execute(
+            """
+            INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """,
+            (guild_id, theme, user_id, at, stance, rationale),
+        )
+        await self.db.commit()
+
+    async def withdraw_position(self, guild_id: int, theme: str, user_id: int, now: datetime) -> bool:
+        """Remove the current position; False when there was none. The withdrawal is kept in history."""
+        cursor = await self.db.execute(
+            "DELETE FROM positions WHERE guild_id = ? AND theme = ? AND user_id = ?",
+            (guild_id, theme, user_id),
+        )
+        if cursor.rowcount == 0:
+            await self.db.rollback()
+            return False
+        await self.db.execute(
+            """
+            INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale)
+            VALUES (?, ?, ?, ?, NULL, NULL)
+            """,
+            (guild_id, theme, user_id, to_db_time(now)),
+        )
+        await self.db.commit()
+        return True
+
+    async def list_positions(self, guild_id: int, theme: str, stance: str | None = None) -> list[Position]:
+        """Current positions on a theme, newest first, each with its author's current profile."""
+        async with self.db.execute(
+            f"""
+            SELECT {_POSITION_COLUMNS}
+            FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
+            WHERE p.guild_id = ? AND p.theme = ? AND (? IS NULL OR p.stance = ?)
+            ORDER BY p.updated_at DESC, p.user_id
+            """,
+            (guild_id, theme, stance, stance),
+        ) as cursor:
+            return [_position(row) for row in await cursor.fetchall()]
+
+    async def count_participants(self, guild_id: int, theme: str) -> int:
+        async with self.db.execute(
+            "SELECT count(*) FROM positions WHERE guild_id = ? AND theme = ?", (guild_id, theme)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def theme_history(
+        self, guild_id: int, theme: str, until: datetime | None = None
+    ) -> list[HistoryEntry]:
+        """Every change on a theme in order, optionally only those at or before `until`."""
+        async with self.db.execute(
+            """
+            SELECT user_id, at, stance, rationale FROM position_history
+            WHERE guild_id = ? AND theme = ? AND (? IS NULL OR at <= ?)
+            ORDER BY at, id
+            """,
+            (guild_id, theme, *(2 * [to_db_time(until) if until else None])),
+        ) as cursor:
+            return [
+                HistoryEntry(row["user_id"], from_db_time(row["at"]), row["stance"], row["rationale"])
+                for row in await cursor.fetchall()
+            ]

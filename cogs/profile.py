@@ -1,0 +1,63 @@
+"""`/profile set` and `/profile show`: the stakeholder group and region a participant's positions count under."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.forum import REGIONS, STAKEHOLDERS
+from bot.interactions import reply
+
+if TYPE_CHECKING:
+    from bot.app import ConcordBot
+
+STAKEHOLDER_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in STAKEHOLDERS.items()]
+REGION_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REGIONS.items()]
+
+
+class ProfileCog(
+    commands.GroupCog, group_name="profile", group_description="Your stakeholder group and region"
+):
+    def __init__(self, bot: ConcordBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="set", description="Say which stakeholder group (and region) you speak from")
+    @app_commands.describe(stakeholder="Your stakeholder group", region="Your UN regional group (optional)")
+    @app_commands.choices(stakeholder=STAKEHOLDER_CHOICES, region=REGION_CHOICES)
+    @app_commands.guild_only()
+    async def set_profile(
+        self, interaction: discord.Interaction, stakeholder: str, region: str | None = None
+    ) -> None:
+        if stakeholder not in STAKEHOLDERS or (region is not None and region not in REGIONS):
+            await reply(interaction, "Sorry, that is not one of the listed stakeholder groups or regions.")
+            return
+        await self.bot.store.set_profile(
+            interaction.guild_id or 0, interaction.user.id, stakeholder, region, self.bot.clock()
+        )
+        where = f", {REGIONS[region]}" if region else ""
+        await reply(
+            interaction,
+            f"Profile saved: **{STAKEHOLDERS[stakeholder]}{where}**. "
+            "All your positions in this server now count under this group.",
+        )
+
+    @app_commands.command(name="show", description="Show your stakeholder group and region")
+    @app_commands.guild_only()
+    async def show_profile(self, interaction: discord.Interaction) -> None:
+        profile = await self.bot.store.get_profile(interaction.guild_id or 0, interaction.user.id)
+        if profile is None:
+            await reply(
+                interaction,
+                "You have no profile yet, so your positions count as **undeclared**. "
+                "Set one with `/profile set`.",
+            )
+            return
+        region = REGIONS.get(profile.region, "not given") if profile.region else "not given"
+        await reply(
+            interaction,
+            f"Stakeholder group: **{STAKEHOLDERS.get(profile.stakeholder, profile.stakeholder)}**\nRegion: **{region}**",
+        )

@@ -1,0 +1,79 @@
+"""Fixtures: a real Concord bot over a temporary SQLite file, inside a SimCord simulated Discord."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+import pytest
+import simcord
+
+from bot import create_bot
+from bot.app import ConcordBot
+from bot.settings import Settings
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "concord.db"
+
+
+@pytest.fixture
+def settings(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    return Settings.load(None, database={"path": db_path})
+
+
+@pytest.fixture
+async def simcord_bot(settings: Settings):
+    bot = create_bot(settings)
+    yield bot
+    await bot.close()
+
+
+@dataclass
+class World:
+    env: simcord.Env
+    guild: simcord.GuildHandle
+    channel: simcord.ChannelHandle
+    facilitator: simcord.MemberActor
+    members: list[simcord.MemberActor]
+
+    @property
+    def bot(self) -> ConcordBot:
+        return self.env.bot  # type: ignore[return-value]
+
+    def add_member(self, name: str) -> simcord.MemberActor:
+        return self.guild.add_member(self.env.create_user(name))
+
+
+def build_world(env: simcord.Env, members: int = 4, name: str = "IGF 2012 remote hub") -> World:
+    guild = env.create_guild(name=name)
+    channel = guild.create_text_channel("open-forum")
+    role = guild.create_role("Facilitator")
+    organiser = guild.create_role("Organiser")
+    facilitator = guild.add_member(env.create_user("chair"), roles=[role, organiser])
+    people = [guild.add_member(env.create_user(f"participant{i}")) for i in range(members)]
+    return World(env, guild, channel, facilitator, people)
+
+
+@pytest.fixture
+def world(simcord_env: simcord.Env) -> World:
+    return build_world(simcord_env)
+
+
+async def restart(env: simcord.Env, settings: Settings) -> ConcordBot:
+    """Replace the running bot with a fresh one over the same database, closing the old store."""
+    old = env.bot
+    new = create_bot(settings)
+    await env.restart_bot(new)
+    await old.close()
+    return new
+
+
+def embed_text(embed: discord.Embed) -> str:
+    parts = [embed.title or "", embed.description or ""]
+    parts += [f"{field.name}\n{field.value}" for field in embed.fields]
+    parts.append(embed.footer.text or "")
+    return "\n".join(parts)
