@@ -5,11 +5,10 @@ The store is split by domain (one mixin per module) over one aiosqlite connectio
 
 from __future__ import annotations
 
-from bot.store.base import StoreBase
 from bot.store.positions import PositionQueries
 
 
-class Store(PositionQueries, StoreBase):
+class Store(PositionQueries):
     """The one store: open it with `await Store.open(path)`, close it with `await store.close()`."""
 
 

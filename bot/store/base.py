@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Self
 
 import aiosqlite
 
 from bot.migrate import migrate
-
 
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -21,6 +23,19 @@ _PRAGMAS = (
 class StoreBase:
     def __init__(self, db: aiosqlite.Connection) -> None:
         self.db = db
+        self._write_lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Serialise writes: one aiosqlite connection is shared by every coroutine, so without this lock
+        two interleaved handlers would commit (or roll back) each other's half-done work."""
+        async with self._write_lock:
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.rollback()
+                raise
+            await self.db.commit()
 
     @classmethod
     async def open(cls, path: str | Path) -> Self:

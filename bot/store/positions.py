@@ -7,6 +7,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.core.models import HistoryEntry, Position, Profile, from_db_time, to_db_time
+from bot.store.base import StoreBase
 
 _POSITION_COLUMNS = """
     p.user_id, p.display_name, p.stance, p.rationale, p.updated_at, f.stakeholder, f.region
@@ -25,23 +26,21 @@ def _position(row: aiosqlite.Row) -> Position:
     )
 
 
-class PositionQueries:
-    db: aiosqlite.Connection
-
+class PositionQueries(StoreBase):
     async def set_profile(
         self, guild_id: int, user_id: int, stakeholder: str, region: str | None, now: datetime
     ) -> None:
-        await self.db.execute(
-            """
-            INSERT INTO profiles (guild_id, user_id, stakeholder, region, updated_at)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (guild_id, user_id) DO UPDATE
-                SET stakeholder = excluded.stakeholder, region = excluded.region,
-                    updated_at = excluded.updated_at
-            """,
-            (guild_id, user_id, stakeholder, region, to_db_time(now)),
-        )
-        await self.db.commit()
+        async with self.transaction() as db:
+            await db.execute(
+                """
+                INSERT INTO profiles (guild_id, user_id, stakeholder, region, updated_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (guild_id, user_id) DO UPDATE
+                    SET stakeholder = excluded.stakeholder, region = excluded.region,
+                        updated_at = excluded.updated_at
+                """,
+                (guild_id, user_id, stakeholder, region, to_db_time(now)),
+            )
 
     async def get_profile(self, guild_id: int, user_id: int) -> Profile | None:
         async with self.db.execute(
@@ -75,42 +74,41 @@ class PositionQueries:
     ) -> None:
         """Record or replace a position and append the change to the history, atomically."""
         at = to_db_time(now)
-        await self.db.execute(
-            """
-            INSERT INTO positions (guild_id, theme, user_id, display_name, stance, rationale, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (guild_id, theme, user_id) DO UPDATE
-                SET display_name = excluded.display_name, stance = excluded.stance,
-                    rationale = excluded.rationale, updated_at = excluded.updated_at
-            """,
-            (guild_id, theme, user_id, display_name, stance, rationale, at),
-        )
-        await self.db.execute(
-            """
-            INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """,
-            (guild_id, theme, user_id, at, stance, rationale),
-        )
-        await self.db.commit()
+        async with self.transaction() as db:
+            await db.execute(
+                """
+                INSERT INTO positions (guild_id, theme, user_id, display_name, stance, rationale, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (guild_id, theme, user_id) DO UPDATE
+                    SET display_name = excluded.display_name, stance = excluded.stance,
+                        rationale = excluded.rationale, updated_at = excluded.updated_at
+                """,
+                (guild_id, theme, user_id, display_name, stance, rationale, at),
+            )
+            await db.execute(
+                """
+                INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                (guild_id, theme, user_id, at, stance, rationale),
+            )
 
     async def withdraw_position(self, guild_id: int, theme: str, user_id: int, now: datetime) -> bool:
         """Remove the current position; False when there was none. The withdrawal is kept in history."""
-        cursor = await self.db.execute(
-            "DELETE FROM positions WHERE guild_id = ? AND theme = ? AND user_id = ?",
-            (guild_id, theme, user_id),
-        )
-        if cursor.rowcount == 0:
-            await self.db.rollback()
-            return False
-        await self.db.execute(
-            """
-            INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale)
-            VALUES (?, ?, ?, ?, NULL, NULL)
-            """,
-            (guild_id, theme, user_id, to_db_time(now)),
-        )
-        await self.db.commit()
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                "DELETE FROM positions WHERE guild_id = ? AND theme = ? AND user_id = ?",
+                (guild_id, theme, user_id),
+            )
+            if cursor.rowcount == 0:
+                return False
+            await db.execute(
+                """
+                INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale)
+                VALUES (?, ?, ?, ?, NULL, NULL)
+                """,
+                (guild_id, theme, user_id, to_db_time(now)),
+            )
         return True
 
     async def list_positions(self, guild_id: int, theme: str, stance: str | None = None) -> list[Position]:

@@ -1,0 +1,27 @@
+"""`python -m bot <command>`: each command lives in its own module and registers an argparse sub-parser."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.cli import run as run_command
+from bot.settings import ConfigError
+
+COMMANDS = (run_command,)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Concord, the forum discussion bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module in COMMANDS:
+        module.register(sub)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 2
