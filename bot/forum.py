@@ -38,8 +38,7 @@ DEFAULT_THEMES: list[dict] = [
         "slug": "existing",
         "title": "Existing cooperation",
         "question": (
-            "What aspects of existing enhanced cooperation exist already and/or have potential for "
-            "further development?"
+            "What aspects of existing enhanced cooperation exist already and/or have potential for further development?"
         ),
         "stances": [
             {"key": "sufficient", "label": "Existing mechanisms already deliver it"},
@@ -52,8 +51,7 @@ DEFAULT_THEMES: list[dict] = [
         "slug": "gaps",
         "title": "Gaps",
         "question": (
-            "Can we identify areas in which such mechanisms are weak or lacking and need correction "
-            "or improvement?"
+            "Can we identify areas in which such mechanisms are weak or lacking and need correction or improvement?"
         ),
         "stances": [
             {"key": "none", "label": "No significant gaps"},

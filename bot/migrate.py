@@ -16,9 +16,7 @@ _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 def available_migrations(directory: Path = MIGRATIONS_DIR) -> list[tuple[int, Path]]:
     """Numbered migration files, checked to run 1, 2, 3... without gaps."""
-    found = sorted(
-        (int(match.group(1)), path) for path in directory.glob("*.sql") if (match := _NAME.match(path.name))
-    )
+    found = sorted((int(match.group(1)), path) for path in directory.glob("*.sql") if (match := _NAME.match(path.name)))
     for expected, (number, path) in enumerate(found, start=1):
         if number != expected:
             raise RuntimeError(f"migration {path.name} is out of sequence: expected number {expected:03d}")

@@ -1,4 +1,4 @@
-"""Configuration: config.toml, overridden by CONCORD_* environment variables; the token only from DISCORD_TOKEN.
+"""Configuration: config.toml, overridden by CONCORD_* environment variables; the token from DISCORD_TOKEN.
 
 Every problem is reported as one ConfigError line that names the offending key, so a
 misconfigured forum fails at start-up instead of halfway through the live session.
@@ -33,7 +33,7 @@ COMMAND_NAME = re.compile(r"^[a-z0-9_-]{1,32}$")
 RESERVED_COMMANDS = frozenset({"profile", "poll", "digest", "help"})
 MAX_STANCES = 25
 
-_toml_data: ContextVar[dict[str, Any]] = ContextVar("concord_toml_data", default={})
+_toml_data: ContextVar[dict[str, Any] | None] = ContextVar("concord_toml_data", default=None)
 
 
 class ConfigError(Exception):
@@ -192,13 +192,11 @@ class _TomlSource(PydanticBaseSettingsSource):
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        return _toml_data.get()
+        return _toml_data.get() or {}
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="CONCORD_", env_nested_delimiter="__", extra="forbid", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="CONCORD_", env_nested_delimiter="__", extra="forbid", frozen=True)
 
     discord: DiscordSettings = DiscordSettings()
     database: DatabaseSettings = DatabaseSettings()

@@ -18,9 +18,7 @@ STAKEHOLDER_CHOICES = [app_commands.Choice(name=label, value=key) for key, label
 REGION_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REGIONS.items()]
 
 
-class ProfileCog(
-    commands.GroupCog, group_name="profile", group_description="Your stakeholder group and region"
-):
+class ProfileCog(commands.GroupCog, group_name="profile", group_description="Your stakeholder group and region"):
     def __init__(self, bot: ConcordBot) -> None:
         self.bot = bot
         super().__init__()
@@ -29,9 +27,7 @@ class ProfileCog(
     @app_commands.describe(stakeholder="Your stakeholder group", region="Your UN regional group (optional)")
     @app_commands.choices(stakeholder=STAKEHOLDER_CHOICES, region=REGION_CHOICES)
     @app_commands.guild_only()
-    async def set_profile(
-        self, interaction: discord.Interaction, stakeholder: str, region: str | None = None
-    ) -> None:
+    async def set_profile(self, interaction: discord.Interaction, stakeholder: str, region: str | None = None) -> None:
         if stakeholder not in STAKEHOLDERS or (region is not None and region not in REGIONS):
             await reply(interaction, "Sorry, that is not one of the listed stakeholder groups or regions.")
             return
@@ -52,8 +48,7 @@ class ProfileCog(
         if profile is None:
             await reply(
                 interaction,
-                "You have no profile yet, so your positions count as **undeclared**. "
-                "Set one with `/profile set`.",
+                "You have no profile yet, so your positions count as **undeclared**. Set one with `/profile set`.",
             )
             return
         region = REGIONS.get(profile.region, "not given") if profile.region else "not given"

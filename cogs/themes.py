@@ -94,20 +94,14 @@ class PositionsBrowser(discord.ui.View):
     async def turn(self, interaction: discord.Interaction, step: int) -> None:
         self.page += step
         embed = await self.render()
-        await interaction.response.edit_message(
-            embed=embed, view=self, allowed_mentions=discord.AllowedMentions.none()
-        )
+        await interaction.response.edit_message(embed=embed, view=self, allowed_mentions=discord.AllowedMentions.none())
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(
-        self, interaction: discord.Interaction, _button: discord.ui.Button[PositionsBrowser]
-    ) -> None:
+    async def previous(self, interaction: discord.Interaction, _button: discord.ui.Button[PositionsBrowser]) -> None:
         await self.turn(interaction, -1)
 
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(
-        self, interaction: discord.Interaction, _button: discord.ui.Button[PositionsBrowser]
-    ) -> None:
+    async def next(self, interaction: discord.Interaction, _button: discord.ui.Button[PositionsBrowser]) -> None:
         await self.turn(interaction, +1)
 
     async def on_error(
@@ -133,9 +127,7 @@ class ThemeCog(commands.Cog):
 
     def _build_group(self) -> app_commands.Group:
         theme = self.theme
-        group = app_commands.Group(
-            name=theme.slug, description=clip(f"Theme: {theme.title}", 100), guild_only=True
-        )
+        group = app_commands.Group(name=theme.slug, description=clip(f"Theme: {theme.title}", 100), guild_only=True)
         choices = [app_commands.Choice(name=stance.label, value=stance.key) for stance in theme.stances]
 
         @group.command(name="about", description="The question, its context, the stances and participation")
@@ -148,9 +140,7 @@ class ThemeCog(commands.Cog):
             rationale="Why (up to 1000 characters); leave it out to write it in a form",
         )
         @app_commands.choices(stance=choices)
-        async def position(
-            interaction: discord.Interaction, stance: str, rationale: str | None = None
-        ) -> None:
+        async def position(interaction: discord.Interaction, stance: str, rationale: str | None = None) -> None:
             await self.position(interaction, stance, rationale)
 
         @group.command(name="withdraw", description="Withdraw your position on this theme")
@@ -172,9 +162,7 @@ class ThemeCog(commands.Cog):
     def _check_stance(self, stance: str) -> str:
         if self.theme.stance(stance) is None:
             options = ", ".join(f"`{s.key}`" for s in self.theme.stances)
-            raise UserError(
-                f"Sorry, `{clip(stance, 40)}` is not a stance on this theme. Choose one of: {options}."
-            )
+            raise UserError(f"Sorry, `{clip(stance, 40)}` is not a stance on this theme. Choose one of: {options}.")
         return stance
 
     async def about(self, interaction: discord.Interaction) -> None:
@@ -195,9 +183,7 @@ class ThemeCog(commands.Cog):
         except UserError as exc:
             await reply(interaction, str(exc))
 
-    async def record(
-        self, interaction: discord.Interaction, stance: str, raw: str | None, *, via_modal: bool
-    ) -> None:
+    async def record(self, interaction: discord.Interaction, stance: str, raw: str | None, *, via_modal: bool) -> None:
         self._check_stance(stance)
         rationale = clean_rationale(raw)
         guild_id = interaction.guild_id or 0

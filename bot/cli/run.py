@@ -17,9 +17,7 @@ NO_TOKEN = (
 
 def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="connect to Discord and serve the forum")
-    run.add_argument(
-        "--config", default=None, help="path to config.toml (default: defaults and environment only)"
-    )
+    run.add_argument("--config", default=None, help="path to config.toml (default: defaults and environment only)")
     run.set_defaults(handler=run_bot)
     migrate = sub.add_parser("migrate", help="apply pending database migrations and exit")
     migrate.add_argument("--config", default=None, help="path to config.toml")

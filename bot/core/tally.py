@@ -68,7 +68,6 @@ def tally(
         total=sum(item.count for item in stances),
         stances=stances,
         groups=tuple(
-            GroupTally(group, len(by_group[group]), count_stances(by_group[group], options))
-            for group in ordered
+            GroupTally(group, len(by_group[group]), count_stances(by_group[group], options)) for group in ordered
         ),
     )

@@ -28,9 +28,7 @@ def stance_line(item: StanceCount) -> str:
 
 
 def about_embed(theme: ThemeConfig, participants: int) -> discord.Embed:
-    embed = discord.Embed(
-        title=clip(f"/{theme.slug} — {theme.title}", 256), description=theme.question, colour=COLOUR
-    )
+    embed = discord.Embed(title=clip(f"/{theme.slug} — {theme.title}", 256), description=theme.question, colour=COLOUR)
     embed.add_field(name="Context", value=clip(theme.context or FORUM_CONTEXT, FIELD_VALUE), inline=False)
     options = [f"`{stance.key}` — {stance.label}" for stance in theme.stances]
     embed.add_field(name="Stances you can take", value=join_within(options, FIELD_VALUE), inline=False)
@@ -52,9 +50,7 @@ def _group_value(group: GroupTally) -> str:
 def tally_embed(theme: ThemeConfig, result: Tally) -> discord.Embed:
     embed = discord.Embed(title=clip(f"Tally — {theme.title}", 256), colour=COLOUR)
     if result.total == 0:
-        embed.description = (
-            f"{theme.question}\n\nNo positions yet on this theme. Be the first: /{theme.slug} position"
-        )
+        embed.description = f"{theme.question}\n\nNo positions yet on this theme. Be the first: /{theme.slug} position"
         return embed
     lines = [stance_line(item) for item in result.stances]
     embed.description = join_within(
@@ -89,15 +85,11 @@ def positions_embed(
         return embed
     for item in page_items:
         author = (
-            discord.utils.escape_markdown(item.display_name)
-            if named
-            else group_label(item.stakeholder or UNDECLARED)
+            discord.utils.escape_markdown(item.display_name) if named else group_label(item.stakeholder or UNDECLARED)
         )
         name = clip(f"{theme.label(item.stance)} — {author}", FIELD_NAME)
         value = clip(item.rationale or "*(no rationale given)*", FIELD_VALUE)
         embed.add_field(name=name, value=value, inline=False)
     attribution = "names shown" if named else "Chatham House rule: no names, only stakeholder groups"
-    embed.set_footer(
-        text=f"Page {page + 1} of {pages} · {total} position{'s' if total != 1 else ''} · {attribution}"
-    )
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {total} position{'s' if total != 1 else ''} · {attribution}")
     return fit_embed(embed)

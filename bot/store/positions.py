@@ -131,9 +131,7 @@ class PositionQueries(StoreBase):
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def theme_history(
-        self, guild_id: int, theme: str, until: datetime | None = None
-    ) -> list[HistoryEntry]:
+    async def theme_history(self, guild_id: int, theme: str, until: datetime | None = None) -> list[HistoryEntry]:
         """Every change on a theme in order, optionally only those at or before `until`."""
         async with self.db.execute(
             """
