@@ -52,7 +52,5 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="You
             )
             return
         region = REGIONS.get(profile.region, "not given") if profile.region else "not given"
-        await reply(
-            interaction,
-            f"Stakeholder group: **{STAKEHOLDERS.get(profile.stakeholder, profile.stakeholder)}**\nRegion: **{region}**",
-        )
+        group = STAKEHOLDERS.get(profile.stakeholder, profile.stakeholder)
+        await reply(interaction, f"Stakeholder group: **{group}**\nRegion: **{region}**")
