@@ -42,7 +42,8 @@ class ConcordBot(commands.Bot):
         self._store: Store | None = None
         self.due_work: list[DueWork] = []
         self._tick_lock = asyncio.Lock()
-        self.scheduler = TickScheduler(self.tick, clock) if schedule else None
+        self.ticks = 0
+        self.scheduler = TickScheduler(self.tick) if schedule else None
 
     @property
     def store(self) -> Store:
@@ -74,6 +75,7 @@ class ConcordBot(commands.Bot):
     async def tick(self) -> None:
         """Run all work due at the clock's now. Idempotent; never sleeps; never raises for Discord failures."""
         async with self._tick_lock:
+            self.ticks += 1
             now = self.clock()
             next_times: list[datetime] = []
             for work in self.due_work:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -47,9 +47,8 @@ class TickScheduler:
     fallback wake every few minutes retries failed work even when nothing new is planned.
     """
 
-    def __init__(self, tick: Callable[[], Awaitable[None]], clock: Callable[[], datetime]) -> None:
+    def __init__(self, tick: Callable[[], Awaitable[None]]) -> None:
         self._tick = tick
-        self._clock = clock
         self._scheduler = AsyncIOScheduler(timezone="UTC")
 
     @property
@@ -61,14 +60,20 @@ class TickScheduler:
         if self._scheduler.running:
             return
         self._scheduler.start()
-        self.wake_at(self._clock())
+        self.wake_in(timedelta(0))
 
-    def wake_at(self, when: datetime) -> None:
+    def wake_in(self, delay: timedelta) -> None:
+        """Call the tick after `delay`.
+
+        APScheduler measures time on the real clock while "what is due" is measured on the
+        injected clock, so the wake-up is expressed as a delay, which both clocks agree on.
+        This is the one place Concord reads the wall clock: it is APScheduler's own domain.
+        """
         if not self._scheduler.running:
             return
         self._scheduler.add_job(
             self._tick,
-            DateTrigger(run_date=when),
+            DateTrigger(run_date=datetime.now(UTC) + max(delay, timedelta(0))),
             id=WAKE_JOB,
             replace_existing=True,
             misfire_grace_time=None,
@@ -80,8 +85,9 @@ class TickScheduler:
         self._scheduler.add_job(self._tick, trigger, id=job_id, replace_existing=True, coalesce=True)
 
     def rearm(self, next_due: datetime | None, now: datetime) -> None:
-        fallback = now + FALLBACK_WAKE
-        self.wake_at(min(next_due, fallback) if next_due else fallback)
+        """Wake at the next due time, or after FALLBACK_WAKE at the latest (to retry failed work)."""
+        delay = FALLBACK_WAKE if next_due is None else min(next_due - now, FALLBACK_WAKE)
+        self.wake_in(delay)
 
     def shutdown(self) -> None:
         if self._scheduler.running:
