@@ -1,0 +1,329 @@
+"""Polls as plain data: parsing what a facilitator typed, votes, tallies with small groups hidden, what is due.
+
+Pure functions of their arguments (and of `now` where time matters), so the same rules run in
+the cog, the store's closing transaction, the digests and the unit tests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.core.tally import percent
+from bot.forum import STAKEHOLDERS, UNDECLARED
+
+MAX_QUESTION = 300
+MIN_OPTIONS = 2
+MAX_OPTIONS = 10
+MAX_OPTION_LENGTH = 55
+SEPARATOR = ";"
+MIN_GROUP_VOTERS = 3
+OTHER = "other"
+SALT_BYTES = 32
+
+
+class PollInputError(ValueError):
+    """What a facilitator typed cannot make a poll; the message says why, politely."""
+
+
+def clean_question(text: str) -> str:
+    question = " ".join(text.split())
+    if not question:
+        raise PollInputError("Sorry, the question is empty. Nothing was posted.")
+    if len(question) > MAX_QUESTION:
+        raise PollInputError(
+            f"Sorry, the question can be at most {MAX_QUESTION} characters; yours has {len(question)}. "
+            "Nothing was posted."
+        )
+    return question
+
+
+def parse_options(text: str) -> tuple[str, ...]:
+    """Split `a; b; c` into trimmed answers, refusing blanks, duplicates, too few, too many or too long."""
+    options = tuple(" ".join(part.split()) for part in text.split(SEPARATOR))
+    blanks = [str(index) for index, option in enumerate(options, start=1) if not option]
+    if blanks and len(options) > 1:
+        raise PollInputError(
+            f"Sorry, answer {', '.join(blanks)} is blank. Separate the answers with `;`, "
+            "e.g. `Yes; No; Not yet`, and leave no empty ones. Nothing was posted."
+        )
+    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS or blanks:
+        count = 0 if blanks else len(options)
+        raise PollInputError(
+            f"Sorry, a poll needs between {MIN_OPTIONS} and {MAX_OPTIONS} answers separated by `;` "
+            f"(e.g. `Yes; No; Not yet`); you gave {count}. Nothing was posted."
+        )
+    too_long = [option for option in options if len(option) > MAX_OPTION_LENGTH]
+    if too_long:
+        raise PollInputError(
+            f"Sorry, each answer can be at most {MAX_OPTION_LENGTH} characters; "
+            f"“{too_long[0][:20]}…” has {len(too_long[0])}. Nothing was posted."
+        )
+    seen: set[str] = set()
+    for option in options:
+        if option.casefold() in seen:
+            raise PollInputError(f"Sorry, the answer “{option}” appears twice. Nothing was posted.")
+        seen.add(option.casefold())
+    return options
+
+
+@dataclass(frozen=True, slots=True)
+class PollInfo:
+    """One poll as stored, including where its closing and closing-soon notice stand."""
+
+    id: int
+    guild_id: int
+    number: int
+    channel_id: int
+    message_id: int | None
+    question: str
+    options: tuple[str, ...]
+    theme: str | None
+    secret: bool
+    hide_results: bool
+    max_choices: int
+    created_at: datetime
+    closes_at: datetime
+    closed_at: datetime | None = None
+    close_edited: bool = False
+    results_message_id: int | None = None
+    close_attempts: int = 0
+    close_retry_at: datetime | None = None
+    soon_message_id: int | None = None
+    soon_attempts: int = 0
+    soon_retry_at: datetime | None = None
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def accepts_votes(self, now: datetime) -> bool:
+        return self.closed_at is None and now < self.closes_at
+
+    @property
+    def delivered(self) -> bool:
+        """The closing has been shown: buttons disabled and results posted."""
+        return self.close_edited and self.results_message_id is not None
+
+
+class ClickKind(StrEnum):
+    RECORDED = "recorded"
+    CHANGED = "changed"
+    CONFIRMED = "confirmed"
+    ADDED = "added"
+    REMOVED = "removed"
+    FULL = "full"
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    kind: ClickKind
+    option: int
+    previous: frozenset[int]
+    choices: frozenset[int]
+
+
+def apply_click(current: frozenset[int], option: int, max_choices: int) -> Click:
+    """A button click: single choice records, changes or confirms; multiple choice toggles up to the maximum."""
+    if max_choices <= 1:
+        if not current:
+            return Click(ClickKind.RECORDED, option, current, frozenset({option}))
+        if current == {option}:
+            return Click(ClickKind.CONFIRMED, option, current, current)
+        return Click(ClickKind.CHANGED, option, current, frozenset({option}))
+    if option in current:
+        return Click(ClickKind.REMOVED, option, current, current - {option})
+    if len(current) >= max_choices:
+        return Click(ClickKind.FULL, option, current, current)
+    kind = ClickKind.ADDED if current else ClickKind.RECORDED
+    return Click(kind, option, current, current | {option})
+
+
+# --- tallies -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """Counts only: voters per group and votes per (group, option position)."""
+
+    voters: Mapping[str, int]
+    votes: Mapping[tuple[str, int], int]
+
+
+@dataclass(frozen=True, slots=True)
+class OptionResult:
+    position: int
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult:
+    """One stakeholder group ("undeclared" and "other" included) and how its voters chose."""
+
+    group: str
+    voters: int
+    options: tuple[OptionResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PollResults:
+    voters: int
+    options: tuple[OptionResult, ...]
+    groups: tuple[GroupResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedPoll:
+    """A closed poll's published results, for digests and reports. Percentages are of voters."""
+
+    poll_id: int
+    number: int
+    question: str
+    theme: str | None
+    secret: bool
+    max_choices: int
+    opened_at: datetime
+    closed_at: datetime
+    channel_id: int
+    message_id: int | None
+    voters: int
+    options: tuple[OptionResult, ...]
+    groups: tuple[GroupResult, ...]
+
+
+def aggregate(ballots: Iterable[tuple[Collection[int], str | None]]) -> Aggregate:
+    """Reduce ballots (one per voter: chosen positions, stakeholder group or None) to counts."""
+    voters: Counter[str] = Counter()
+    votes: Counter[tuple[str, int]] = Counter()
+    for choices, group in ballots:
+        if not choices:
+            continue
+        key = group or UNDECLARED
+        voters[key] += 1
+        for position in set(choices):
+            votes[key, position] += 1
+    return Aggregate(dict(voters), dict(votes))
+
+
+def suppress_small_groups(counts: Aggregate, minimum: int = MIN_GROUP_VOTERS) -> Aggregate:
+    """Merge every group with fewer than `minimum` voters ("undeclared" included) into "other"."""
+    small = {group for group, voters in counts.voters.items() if voters < minimum and group != OTHER}
+    if not small:
+        return counts
+    voters: Counter[str] = Counter()
+    votes: Counter[tuple[str, int]] = Counter()
+    for group, count in counts.voters.items():
+        voters[OTHER if group in small else group] += count
+    for (group, position), count in counts.votes.items():
+        votes[OTHER if group in small else group, position] += count
+    return Aggregate(dict(voters), dict(votes))
+
+
+def _group_order(groups: Iterable[str]) -> list[str]:
+    present = set(groups)
+    known = [group for group in (*STAKEHOLDERS, UNDECLARED) if group in present]
+    rest = sorted(present - set(known) - {OTHER})
+    return known + rest + ([OTHER] if OTHER in present else [])
+
+
+def _options(labels: Sequence[str], votes: Mapping[int, int], voters: int) -> tuple[OptionResult, ...]:
+    return tuple(
+        OptionResult(position, label, votes.get(position, 0), percent(votes.get(position, 0), voters))
+        for position, label in enumerate(labels)
+    )
+
+
+def results(counts: Aggregate, labels: Sequence[str]) -> PollResults:
+    """Published results: per option count and whole % of voters (half up), and the suppressed breakdown."""
+    shown = suppress_small_groups(counts)
+    total_voters = sum(shown.voters.values())
+    overall: Counter[int] = Counter()
+    by_group: dict[str, Counter[int]] = {}
+    for (group, position), count in shown.votes.items():
+        overall[position] += count
+        by_group.setdefault(group, Counter())[position] += count
+    groups = tuple(
+        GroupResult(group, shown.voters[group], _options(labels, by_group.get(group, Counter()), shown.voters[group]))
+        for group in _group_order(shown.voters)
+    )
+    return PollResults(total_voters, _options(labels, overall, total_voters), groups)
+
+
+# --- secret ballots ----------------------------------------------------------------------------
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(SALT_BYTES)
+
+
+def voter_key(salt: bytes, poll_id: int, user_id: int) -> bytes:
+    """HMAC-SHA256(salt, "poll_id:user_id"): one ballot per person, unlinkable once the salt is erased."""
+    return hmac.new(salt, f"{poll_id}:{user_id}".encode(), hashlib.sha256).digest()
+
+
+# --- what is due -------------------------------------------------------------------------------
+
+
+class DueKind(StrEnum):
+    CLOSE = "close"  # the deadline passed: seal the ballots, then deliver
+    DELIVER = "deliver"  # sealed but the poll message edit or the results reply is still to do
+    CLOSING_SOON = "closing-soon"
+
+
+@dataclass(frozen=True, slots=True)
+class DueAction:
+    kind: DueKind
+    poll: PollInfo
+
+
+def closing_soon_at(poll: PollInfo, lead: timedelta) -> datetime | None:
+    """When the closing-soon notice is due; None for polls not longer than twice `lead`."""
+    if lead <= timedelta(0) or poll.closes_at - poll.created_at <= 2 * lead:
+        return None
+    return poll.closes_at - lead
+
+
+def _soon_due_at(poll: PollInfo, lead: timedelta) -> datetime | None:
+    at = closing_soon_at(poll, lead)
+    if at is None or poll.is_closed or poll.soon_message_id is not None or poll.message_id is None:
+        return None
+    return max(at, poll.soon_retry_at) if poll.soon_retry_at else at
+
+
+def due_actions(polls: Iterable[PollInfo], now: datetime, lead: timedelta) -> list[DueAction]:
+    """Everything due at `now`, closings first. A notice is never sent once the deadline has passed."""
+    closings: list[DueAction] = []
+    notices: list[DueAction] = []
+    for poll in polls:
+        if not poll.is_closed and now >= poll.closes_at:
+            closings.append(DueAction(DueKind.CLOSE, poll))
+        elif poll.is_closed and not poll.delivered:
+            if poll.close_retry_at is None or now >= poll.close_retry_at:
+                closings.append(DueAction(DueKind.DELIVER, poll))
+        else:
+            soon = _soon_due_at(poll, lead)
+            if soon is not None and soon <= now < poll.closes_at:
+                notices.append(DueAction(DueKind.CLOSING_SOON, poll))
+    return closings + notices
+
+
+def next_due(polls: Iterable[PollInfo], now: datetime, lead: timedelta) -> datetime | None:
+    """The earliest moment after `now` at which due_actions would have something to do."""
+    times: list[datetime] = []
+    for poll in polls:
+        if not poll.is_closed:
+            times.append(poll.closes_at)
+            soon = _soon_due_at(poll, lead)
+            if soon is not None and soon < poll.closes_at:
+                times.append(soon)
+        elif not poll.delivered:
+            times.append(poll.close_retry_at or now)
+    return min(times, default=None)

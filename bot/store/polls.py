@@ -1,0 +1,353 @@
+"""Polls, their votes (open ballots) and secret ballots, closing into counts, and the closing's delivery state.
+
+Secret ballots never touch a Discord id here: the cog hands over a keyed hash (bytes) instead,
+and closing a secret poll erases the ballots and the salt with SQLite's secure_delete on, then
+truncates the write-ahead log, so the old pages do not linger in the database files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.core.models import from_db_time, to_db_time
+from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo, aggregate, apply_click, results
+from bot.store.base import StoreBase
+
+Voter = int | bytes  # a Discord user id (open ballot) or a keyed hash (secret ballot)
+
+_POLL_COLUMNS = """
+    id, guild_id, number, channel_id, message_id, question, theme, secret, hide_results, max_choices,
+    created_at, closes_at, closed_at, close_edited, results_message_id, close_attempts, close_retry_at,
+    soon_message_id, soon_attempts, soon_retry_at
+"""
+
+
+def _time(text: str | None) -> datetime | None:
+    return from_db_time(text) if text else None
+
+
+def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
+    return PollInfo(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        number=row["number"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        question=row["question"],
+        options=tuple(options),
+        theme=row["theme"],
+        secret=bool(row["secret"]),
+        hide_results=bool(row["hide_results"]),
+        max_choices=row["max_choices"],
+        created_at=from_db_time(row["created_at"]),
+        closes_at=from_db_time(row["closes_at"]),
+        closed_at=_time(row["closed_at"]),
+        close_edited=bool(row["close_edited"]),
+        results_message_id=row["results_message_id"],
+        close_attempts=row["close_attempts"],
+        close_retry_at=_time(row["close_retry_at"]),
+        soon_message_id=row["soon_message_id"],
+        soon_attempts=row["soon_attempts"],
+        soon_retry_at=_time(row["soon_retry_at"]),
+    )
+
+
+def _ballot_table(voter: Voter) -> tuple[str, str]:
+    return ("poll_ballots", "voter_key") if isinstance(voter, bytes) else ("poll_votes", "user_id")
+
+
+class PollQueries(StoreBase):
+    async def _polls(
+        self, db: aiosqlite.Connection, where: str, params: Sequence[object], order: str = "id"
+    ) -> list[PollInfo]:
+        async with db.execute(f"SELECT {_POLL_COLUMNS} FROM polls WHERE {where} ORDER BY {order}", params) as cursor:
+            rows = await cursor.fetchall()
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        labels: dict[int, list[str]] = {poll_id: [] for poll_id in ids}
+        async with db.execute(
+            f"SELECT poll_id, label FROM poll_options WHERE poll_id IN ({','.join('?' * len(ids))}) "
+            "ORDER BY poll_id, position",
+            ids,
+        ) as cursor:
+            for option in await cursor.fetchall():
+                labels[option["poll_id"]].append(option["label"])
+        return [_poll(row, labels[row["id"]]) for row in rows]
+
+    async def create_poll(
+        self,
+        *,
+        guild_id: int,
+        channel_id: int,
+        created_by: int,
+        question: str,
+        options: Sequence[str],
+        theme: str | None,
+        secret: bool,
+        hide_results: bool,
+        max_choices: int,
+        now: datetime,
+        closes_at: datetime,
+        salt: bytes | None,
+    ) -> PollInfo:
+        """Store a new poll under the server's next number (1, 2, 3...); its message is recorded once posted."""
+        async with self.transaction() as db:
+            async with db.execute(
+                """
+                INSERT INTO poll_counters (guild_id, last_number) VALUES (?, 1)
+                ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1
+                RETURNING last_number
+                """,
+                (guild_id,),
+            ) as cursor:
+                number = (await cursor.fetchone())[0]
+            cursor = await db.execute(
+                """
+                INSERT INTO polls (guild_id, number, channel_id, created_by, question, theme, secret,
+                                   hide_results, max_choices, created_at, closes_at, salt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    guild_id,
+                    number,
+                    channel_id,
+                    created_by,
+                    question,
+                    theme,
+                    int(secret),
+                    int(hide_results),
+                    max_choices,
+                    to_db_time(now),
+                    to_db_time(closes_at),
+                    salt if secret else None,
+                ),
+            )
+            poll_id = cursor.lastrowid
+            await db.executemany(
+                "INSERT INTO poll_options (poll_id, position, label) VALUES (?, ?, ?)",
+                [(poll_id, position, label) for position, label in enumerate(options)],
+            )
+            return (await self._polls(db, "id = ?", (poll_id,)))[0]
+
+    async def set_poll_message(self, poll_id: int, message_id: int) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE polls SET message_id = ? WHERE id = ?", (message_id, poll_id))
+
+    async def discard_poll(self, poll_id: int) -> None:
+        """Forget a poll whose message could not be posted (its number is not reused)."""
+        async with self.transaction() as db:
+            await db.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+
+    async def get_poll(self, guild_id: int, number: int) -> PollInfo | None:
+        found = await self._polls(self.db, "guild_id = ? AND number = ?", (guild_id, number))
+        return found[0] if found else None
+
+    async def get_poll_by_id(self, poll_id: int) -> PollInfo | None:
+        found = await self._polls(self.db, "id = ?", (poll_id,))
+        return found[0] if found else None
+
+    async def open_polls(self, guild_id: int) -> list[PollInfo]:
+        return await self._polls(self.db, "guild_id = ? AND closed_at IS NULL", (guild_id,), order="closes_at, id")
+
+    async def polls_with_due_work(self) -> list[PollInfo]:
+        """Every server's open polls and closed polls whose closing is not fully delivered yet."""
+        return await self._polls(self.db, "closed_at IS NULL OR close_edited = 0 OR results_message_id IS NULL", ())
+
+    async def poll_salt(self, poll_id: int) -> bytes | None:
+        async with self.db.execute("SELECT salt FROM polls WHERE id = ?", (poll_id,)) as cursor:
+            row = await cursor.fetchone()
+        return row["salt"] if row else None
+
+    async def _choices(self, db: aiosqlite.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
+        table, column = _ballot_table(voter)
+        async with db.execute(
+            f"SELECT position FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter)
+        ) as cursor:
+            return frozenset(row[0] for row in await cursor.fetchall())
+
+    async def _accepting(self, db: aiosqlite.Connection, poll_id: int, voter: Voter, now: datetime) -> PollInfo | None:
+        """The poll if it still takes votes; refuses a Discord id as the voter of a secret poll."""
+        found = await self._polls(db, "id = ?", (poll_id,))
+        if not found or not found[0].accepts_votes(now):
+            return None
+        if found[0].secret != isinstance(voter, bytes):
+            raise ValueError("a secret poll's ballots are keyed by hash, an open poll's by user id")
+        if found[0].secret:
+            await db.execute("PRAGMA secure_delete = ON")
+        return found[0]
+
+    async def cast_vote(
+        self, poll_id: int, voter: Voter, position: int, stakeholder: str | None, now: datetime
+    ) -> Click | None:
+        """Apply one click atomically (read, decide, write); None when the poll no longer takes votes."""
+        async with self.transaction() as db:
+            poll = await self._accepting(db, poll_id, voter, now)
+            if poll is None:
+                return None
+            if not 0 <= position < len(poll.options):
+                raise ValueError(f"poll {poll_id} has no option {position}")
+            click = apply_click(await self._choices(db, poll_id, voter), position, poll.max_choices)
+            await self._write_choices(db, poll_id, voter, click.choices, stakeholder, now)
+            return click
+
+    async def retract_vote(self, poll_id: int, voter: Voter, now: datetime) -> frozenset[int] | None:
+        """Remove a voter's ballot; returns what it held (empty: there was none), None when the poll is closed."""
+        async with self.transaction() as db:
+            if await self._accepting(db, poll_id, voter, now) is None:
+                return None
+            previous = await self._choices(db, poll_id, voter)
+            await self._write_choices(db, poll_id, voter, frozenset(), None, now)
+            return previous
+
+    async def _write_choices(
+        self,
+        db: aiosqlite.Connection,
+        poll_id: int,
+        voter: Voter,
+        choices: frozenset[int],
+        stakeholder: str | None,
+        now: datetime,
+    ) -> None:
+        table, column = _ballot_table(voter)
+        await db.execute(f"DELETE FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter))
+        if isinstance(voter, bytes):
+            rows = [(poll_id, voter, position, stakeholder) for position in sorted(choices)]
+            await db.executemany(
+                "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)", rows
+            )
+        else:
+            rows = [(poll_id, voter, position, stakeholder, to_db_time(now)) for position in sorted(choices)]
+            await db.executemany(
+                "INSERT INTO poll_votes (poll_id, user_id, position, stakeholder, voted_at) VALUES (?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    async def _live_counts(self, db: aiosqlite.Connection, poll: PollInfo) -> Aggregate:
+        table, column = ("poll_ballots", "voter_key") if poll.secret else ("poll_votes", "user_id")
+        ballots: dict[object, tuple[set[int], str | None]] = {}
+        async with db.execute(
+            f"SELECT {column} AS voter, position, stakeholder FROM {table} WHERE poll_id = ?", (poll.id,)
+        ) as cursor:
+            for row in await cursor.fetchall():
+                ballots.setdefault(row["voter"], (set(), row["stakeholder"]))[0].add(row["position"])
+        return aggregate(ballots.values())
+
+    async def _stored_counts(self, db: aiosqlite.Connection, poll_id: int) -> Aggregate:
+        async with db.execute("SELECT grp, voters FROM poll_result_groups WHERE poll_id = ?", (poll_id,)) as cursor:
+            voters = {row["grp"]: row["voters"] for row in await cursor.fetchall()}
+        async with db.execute(
+            "SELECT grp, position, votes FROM poll_result_counts WHERE poll_id = ?", (poll_id,)
+        ) as cursor:
+            votes = {(row["grp"], row["position"]): row["votes"] for row in await cursor.fetchall()}
+        return Aggregate(voters, votes)
+
+    async def poll_counts(self, poll: PollInfo) -> Aggregate:
+        """Counts for results: the sealed counts once closed, the live ballots while open."""
+        if poll.is_closed:
+            return await self._stored_counts(self.db, poll.id)
+        return await self._live_counts(self.db, poll)
+
+    async def count_voters(self, poll: PollInfo) -> int:
+        return sum((await self.poll_counts(poll)).voters.values())
+
+    async def close_poll(self, poll_id: int, now: datetime) -> bool:
+        """Seal a poll once: ballots become suppressed counts; a secret poll's ballots and salt are erased.
+
+        Returns False when it was already closed, so a re-run never changes anything.
+        """
+        async with self.transaction() as db:
+            found = await self._polls(db, "id = ? AND closed_at IS NULL", (poll_id,))
+            if not found:
+                return False
+            poll = found[0]
+            shown = results(await self._live_counts(db, poll), poll.options)
+            await db.executemany(
+                "INSERT INTO poll_result_groups (poll_id, grp, voters) VALUES (?, ?, ?)",
+                [(poll_id, group.group, group.voters) for group in shown.groups],
+            )
+            await db.executemany(
+                "INSERT INTO poll_result_counts (poll_id, grp, position, votes) VALUES (?, ?, ?, ?)",
+                [
+                    (poll_id, group.group, option.position, option.count)
+                    for group in shown.groups
+                    for option in group.options
+                    if option.count
+                ],
+            )
+            if poll.secret:
+                await db.execute("PRAGMA secure_delete = ON")
+                await db.execute("DELETE FROM poll_ballots WHERE poll_id = ?", (poll_id,))
+            await db.execute("UPDATE polls SET closed_at = ?, salt = NULL WHERE id = ?", (to_db_time(now), poll_id))
+        if poll.secret:
+            await self._truncate_log()
+        return True
+
+    async def _truncate_log(self) -> None:
+        """Copy the write-ahead log into the database and empty it, so no old page (salt, ballots) stays in it."""
+        async with self._write_lock, self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            await cursor.fetchall()
+
+    async def record_close_step(
+        self, poll_id: int, *, edited: bool = False, results_message_id: int | None = None
+    ) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                """
+                UPDATE polls SET close_edited = max(close_edited, ?),
+                                 results_message_id = coalesce(results_message_id, ?)
+                WHERE id = ?
+                """,
+                (int(edited), results_message_id, poll_id),
+            )
+
+    async def record_close_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE polls SET close_attempts = ?, close_retry_at = ?, last_error = ? WHERE id = ?",
+                (attempts, to_db_time(retry_at), error[:500], poll_id),
+            )
+
+    async def record_closing_soon(self, poll_id: int, message_id: int) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE polls SET soon_message_id = ? WHERE id = ?", (message_id, poll_id))
+
+    async def record_closing_soon_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE polls SET soon_attempts = ?, soon_retry_at = ?, last_error = ? WHERE id = ?",
+                (attempts, to_db_time(retry_at), error[:500], poll_id),
+            )
+
+    async def closed_polls(self, guild_id: int, since: datetime | None, until: datetime) -> list[ClosedPoll]:
+        """Polls of one server closed in (since, until], oldest first, with their published results."""
+        polls = await self._polls(
+            self.db,
+            "guild_id = ? AND closed_at IS NOT NULL AND (? IS NULL OR closed_at > ?) AND closed_at <= ?",
+            (guild_id, *(2 * [to_db_time(since) if since else None]), to_db_time(until)),
+            order="closed_at, id",
+        )
+        closed: list[ClosedPoll] = []
+        for poll in polls:
+            shown = results(await self._stored_counts(self.db, poll.id), poll.options)
+            closed.append(
+                ClosedPoll(
+                    poll_id=poll.id,
+                    number=poll.number,
+                    question=poll.question,
+                    theme=poll.theme,
+                    secret=poll.secret,
+                    max_choices=poll.max_choices,
+                    opened_at=poll.created_at,
+                    closed_at=poll.closed_at or until,
+                    channel_id=poll.channel_id,
+                    message_id=poll.message_id,
+                    voters=shown.voters,
+                    options=shown.options,
+                    groups=shown.groups,
+                )
+            )
+        return closed
