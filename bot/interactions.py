@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
+from typing import Any
 
 import discord
 
@@ -68,6 +70,37 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         await reply(interaction, message)
     except discord.HTTPException:
         log.warning("could not tell the user about an error", exc_info=True)
+
+
+async def answer_user_errors(interaction: discord.Interaction, action: Awaitable[None]) -> None:
+    """Turn a UserError into its polite ephemeral reply; anything else goes on to the tree's on_error."""
+    try:
+        await action
+    except UserError as exc:
+        await reply(interaction, str(exc))
+
+
+async def guarded(interaction: discord.Interaction, action: Awaitable[None]) -> None:
+    """The tree's error path for handlers outside the tree (modal submits, persistent buttons)."""
+    try:
+        await answer_user_errors(interaction, action)
+    except Exception as exc:
+        await report_error(interaction, exc)
+
+
+def submitted_value(data: Any, custom_id: str) -> str | None:
+    """The value of one text input in a modal-submit payload, wherever the layout nests it."""
+    stack = list((data or {}).get("components") or [])
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        if node.get("custom_id") == custom_id and "value" in node:
+            return node["value"]
+        stack.extend(node.get("components") or [])
+        if isinstance(node.get("component"), dict):
+            stack.append(node["component"])
+    return None
 
 
 def member_has_role(member: discord.Member | discord.User, role_name: str) -> bool:

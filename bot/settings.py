@@ -21,10 +21,10 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from bot.core.durations import parse_duration
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
@@ -72,11 +72,13 @@ class SessionSettings(_Section):
     def _known_timezone(cls, value: str) -> str:
         return _check_timezone(value)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> SessionSettings:
-        if self.ends_at <= self.starts_at:
-            raise ValueError("ends_at must be after starts_at")
-        return self
+    @field_validator("ends_at")
+    @classmethod
+    def _after_start(cls, value: datetime, info: ValidationInfo) -> datetime:
+        starts_at = info.data.get("starts_at")
+        if starts_at is not None and value <= starts_at:
+            raise ValueError(f"must be after starts_at ({starts_at.isoformat()})")
+        return value
 
     @property
     def zone(self) -> ZoneInfo:
@@ -245,6 +247,8 @@ class Settings(BaseSettings):
             return cls(**overrides, token=SecretStr(token) if token else None)
         except ValidationError as exc:
             raise ConfigError(describe_validation_error(exc)) from None
+        except SettingsError as exc:  # an environment value that is not valid JSON for a nested key
+            raise ConfigError(f"config: environment: {exc}") from None
         finally:
             _toml_data.reset(reset)
 
@@ -269,6 +273,8 @@ def describe_validation_error(exc: ValidationError) -> str:
     for part in error["loc"]:
         key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
     message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = "unknown key (check its spelling against config.example.toml)"
     more = len(exc.errors()) - 1
     suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
     return f"config: {key or 'settings'}: {message}{suffix}"

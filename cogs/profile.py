@@ -18,6 +18,7 @@ STAKEHOLDER_CHOICES = [app_commands.Choice(name=label, value=key) for key, label
 REGION_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REGIONS.items()]
 
 
+@app_commands.guild_only()  # on the class: Discord ignores guild_only on subcommands
 class ProfileCog(commands.GroupCog, group_name="profile", group_description="Your stakeholder group and region"):
     def __init__(self, bot: ConcordBot) -> None:
         self.bot = bot
@@ -26,7 +27,6 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="You
     @app_commands.command(name="set", description="Say which stakeholder group (and region) you speak from")
     @app_commands.describe(stakeholder="Your stakeholder group", region="Your UN regional group (optional)")
     @app_commands.choices(stakeholder=STAKEHOLDER_CHOICES, region=REGION_CHOICES)
-    @app_commands.guild_only()
     async def set_profile(self, interaction: discord.Interaction, stakeholder: str, region: str | None = None) -> None:
         if stakeholder not in STAKEHOLDERS or (region is not None and region not in REGIONS):
             await reply(interaction, "Sorry, that is not one of the listed stakeholder groups or regions.")
@@ -42,7 +42,6 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="You
         )
 
     @app_commands.command(name="show", description="Show your stakeholder group and region")
-    @app_commands.guild_only()
     async def show_profile(self, interaction: discord.Interaction) -> None:
         profile = await self.bot.store.get_profile(interaction.guild_id or 0, interaction.user.id)
         if profile is None:

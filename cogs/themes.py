@@ -1,24 +1,31 @@
-"""One ThemeCog instance per configured theme, each owning its own `/<slug>` command group."""
+"""One ThemeCog instance per configured theme, each owning its own `/<slug>` command group.
+
+The rationale form and the Previous/Next buttons keep no state in memory: their custom ids carry the
+theme, stance and page, and the bot answers them from the store. A form submitted twenty minutes
+later, or after a restart, still records the position; an old page's buttons still turn.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.core.tally import tally
-from bot.interactions import UserError, reply, report_error
+from bot.interactions import UserError, answer_user_errors, guarded, reply, submitted_value
 from bot.render.limits import clip
-from bot.render.themes import PAGE_SIZE, about_embed, positions_embed, tally_embed
+from bot.render.themes import PAGE_SIZE, about_embed, position_confirmation, positions_embed, tally_embed
 from bot.settings import ThemeConfig
 
 if TYPE_CHECKING:
     from bot.app import ConcordBot
 
 MAX_RATIONALE = 1000
+RATIONALE_FORM = re.compile(r"concord:rationale:(?P<slug>[a-z0-9_-]{1,32}):(?P<stance>[a-z0-9_-]{1,32})")
 
 
 def clean_rationale(text: str | None) -> str | None:
@@ -34,15 +41,20 @@ def clean_rationale(text: str | None) -> str | None:
     return text
 
 
-class RationaleModal(discord.ui.Modal):
-    rationale: discord.ui.TextInput[RationaleModal]
+def cog_name(slug: str) -> str:
+    return f"Theme:{slug}"
 
-    def __init__(self, cog: ThemeCog, stance: str, current: str | None) -> None:
-        super().__init__(title=clip(f"{cog.theme.title}: your rationale", 45), timeout=900)
-        self.cog = cog
-        self.stance = stance
-        self.rationale = discord.ui.TextInput(
-            label=clip(f"Why: {cog.theme.label(stance)}", 45),
+
+def rationale_form(theme: ThemeConfig, stance: str, current: str | None) -> discord.ui.Modal:
+    """The form; stopped before it is sent, so discord.py keeps nothing and ThemeCog.on_interaction answers."""
+    form = discord.ui.Modal(
+        title=clip(f"{theme.title}: your rationale", 45),
+        custom_id=f"concord:rationale:{theme.slug}:{stance}",
+        timeout=None,
+    )
+    form.add_item(
+        discord.ui.TextInput(
+            label=clip(f"Why: {theme.label(stance)}", 45),
             style=discord.TextStyle.paragraph,
             custom_id="rationale",
             required=False,
@@ -50,64 +62,42 @@ class RationaleModal(discord.ui.Modal):
             default=current,
             placeholder="Optional: the reasons for your stance (others will read it)",
         )
-        self.add_item(self.rationale)
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        try:
-            await self.cog.record(interaction, self.stance, self.rationale.value, via_modal=True)
-        except UserError as exc:
-            await reply(interaction, str(exc))
-
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
-        await report_error(interaction, error)
+    )
+    form.stop()
+    return form
 
 
-class PositionsBrowser(discord.ui.View):
-    """Previous/Next over others' rationales; re-reads the store on every page so it never goes stale."""
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"concord:positions:(?P<slug>[a-z0-9_-]{1,32}):(?P<stance>[a-z0-9_-]{0,32}):(?P<page>\d{1,6}):(?P<way>prev|next)",
+):
+    """Previous/Next over others' rationales; the custom id names the page it leads to."""
 
-    def __init__(self, cog: ThemeCog, guild_id: int, stance: str | None, owner_id: int) -> None:
-        super().__init__(timeout=900)
-        self.cog = cog
-        self.guild_id = guild_id
-        self.stance = stance
-        self.owner_id = owner_id
-        self.page = 0
-
-    async def render(self) -> discord.Embed:
-        positions = await self.cog.bot.store.list_positions(self.guild_id, self.cog.theme.slug, self.stance)
-        pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
-        self.page = min(max(self.page, 0), pages - 1)
-        start = self.page * PAGE_SIZE
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= pages - 1
-        named = self.cog.bot.settings.privacy.attribution == "named"
-        return positions_embed(
-            self.cog.theme,
-            positions[start : start + PAGE_SIZE],
-            self.page,
-            pages,
-            len(positions),
-            self.stance,
-            named,
+    def __init__(self, slug: str, stance: str | None, page: int, way: str, *, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Previous" if way == "prev" else "Next",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"concord:positions:{slug}:{stance or ''}:{page}:{way}",
+                disabled=disabled,
+            )
         )
+        self.slug = slug
+        self.stance = stance
+        self.page = page
 
-    async def turn(self, interaction: discord.Interaction, step: int) -> None:
-        self.page += step
-        embed = await self.render()
-        await interaction.response.edit_message(embed=embed, view=self, allowed_mentions=discord.AllowedMentions.none())
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+    ) -> PageButton:
+        return cls(match["slug"], match["stance"] or None, int(match["page"]), match["way"])
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
-    async def previous(self, interaction: discord.Interaction, _button: discord.ui.Button[PositionsBrowser]) -> None:
-        await self.turn(interaction, -1)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
-    async def next(self, interaction: discord.Interaction, _button: discord.ui.Button[PositionsBrowser]) -> None:
-        await self.turn(interaction, +1)
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, _item: discord.ui.Item[PositionsBrowser]
-    ) -> None:
-        await report_error(interaction, error)
+    async def callback(self, interaction: discord.Interaction) -> None:
+        cog = interaction.client.get_cog(cog_name(self.slug))  # type: ignore[attr-defined]
+        if not isinstance(cog, ThemeCog):
+            await reply(interaction, "Sorry, that theme is no longer part of this forum.")
+            return
+        await guarded(interaction, cog.turn_page(interaction, self.stance, self.page))
 
 
 class ThemeCog(commands.Cog):
@@ -116,14 +106,17 @@ class ThemeCog(commands.Cog):
     def __init__(self, bot: ConcordBot, theme: ThemeConfig) -> None:
         self.bot = bot
         self.theme = theme
-        self.__cog_name__ = f"Theme:{theme.slug}"
+        self.__cog_name__ = cog_name(theme.slug)
         self.group = self._build_group()
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.group)
+        self.bot.add_dynamic_items(PageButton)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.group.name)
+        if not any(isinstance(cog, ThemeCog) and cog is not self for cog in self.bot.cogs.values()):
+            self.bot.remove_dynamic_items(PageButton)
 
     def _build_group(self) -> app_commands.Group:
         theme = self.theme
@@ -141,7 +134,7 @@ class ThemeCog(commands.Cog):
         )
         @app_commands.choices(stance=choices)
         async def position(interaction: discord.Interaction, stance: str, rationale: str | None = None) -> None:
-            await self.position(interaction, stance, rationale)
+            await answer_user_errors(interaction, self.position(interaction, stance, rationale))
 
         @group.command(name="withdraw", description="Withdraw your position on this theme")
         async def withdraw(interaction: discord.Interaction) -> None:
@@ -155,7 +148,7 @@ class ThemeCog(commands.Cog):
         @app_commands.describe(stance="Only positions with this stance")
         @app_commands.choices(stance=choices)
         async def positions(interaction: discord.Interaction, stance: str | None = None) -> None:
-            await self.positions(interaction, stance)
+            await answer_user_errors(interaction, self.positions(interaction, stance))
 
         return group
 
@@ -170,20 +163,27 @@ class ThemeCog(commands.Cog):
         await reply(interaction, embed=about_embed(self.theme, participants))
 
     async def position(self, interaction: discord.Interaction, stance: str, rationale: str | None) -> None:
-        try:
-            self._check_stance(stance)
-            if rationale is None:
-                current = await self.bot.store.get_position(
-                    interaction.guild_id or 0, self.theme.slug, interaction.user.id
-                )
-                modal = RationaleModal(self, stance, current.rationale if current else None)
-                await interaction.response.send_modal(modal)
-                return
-            await self.record(interaction, stance, rationale, via_modal=False)
-        except UserError as exc:
-            await reply(interaction, str(exc))
+        """With a rationale, record it; without one, open the form prefilled with the current rationale."""
+        self._check_stance(stance)
+        if rationale is not None:
+            await self.record(interaction, stance, rationale)
+            return
+        current = await self.bot.store.get_position(interaction.guild_id or 0, self.theme.slug, interaction.user.id)
+        form = rationale_form(self.theme, stance, current.rationale if current else None)
+        await interaction.response.send_modal(form)
 
-    async def record(self, interaction: discord.Interaction, stance: str, raw: str | None, *, via_modal: bool) -> None:
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Record a submitted rationale form for this theme, however long ago it was opened."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        match = RATIONALE_FORM.fullmatch(str((interaction.data or {}).get("custom_id", "")))
+        if match is None or match["slug"] != self.theme.slug:
+            return
+        text = submitted_value(interaction.data, "rationale")
+        await guarded(interaction, self.record(interaction, match["stance"], text or ""))
+
+    async def record(self, interaction: discord.Interaction, stance: str, raw: str | None) -> None:
         self._check_stance(stance)
         rationale = clean_rationale(raw)
         guild_id = interaction.guild_id or 0
@@ -197,17 +197,7 @@ class ThemeCog(commands.Cog):
             rationale,
             self.bot.clock(),
         )
-        verb = "updated" if previous else "recorded"
-        lines = [f"Your position on **{self.theme.title}** is {verb}: **{self.theme.label(stance)}**."]
-        if previous and previous.stance != stance:
-            lines.append(f"(It was: {self.theme.label(previous.stance)}.)")
-        if rationale is None and raw is not None and raw != "":
-            lines.append("Your rationale was blank, so it was recorded without one.")
-        elif rationale is None:
-            lines.append("No rationale recorded; add one any time with the same command.")
-        else:
-            lines.append(f"Rationale saved ({len(rationale)} characters).")
-        await reply(interaction, "\n".join(lines))
+        await reply(interaction, position_confirmation(self.theme, stance, previous, rationale, raw))
 
     async def withdraw(self, interaction: discord.Interaction) -> None:
         removed = await self.bot.store.withdraw_position(
@@ -225,12 +215,28 @@ class ThemeCog(commands.Cog):
         await reply(interaction, embed=tally_embed(self.theme, result))
 
     async def positions(self, interaction: discord.Interaction, stance: str | None) -> None:
-        try:
-            if stance is not None:
-                self._check_stance(stance)
-        except UserError as exc:
-            await reply(interaction, str(exc))
-            return
-        browser = PositionsBrowser(self, interaction.guild_id or 0, stance, interaction.user.id)
-        embed = await browser.render()
-        await reply(interaction, embed=embed, view=browser)
+        if stance is not None:
+            self._check_stance(stance)
+        embed, view = await self.page(interaction.guild_id or 0, stance, 0)
+        await reply(interaction, embed=embed, view=view)
+
+    async def turn_page(self, interaction: discord.Interaction, stance: str | None, page: int) -> None:
+        embed, view = await self.page(interaction.guild_id or 0, stance, page)
+        await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none())
+
+    async def page(self, guild_id: int, stance: str | None, page: int) -> tuple[discord.Embed, discord.ui.View]:
+        """One page of positions, read afresh (so it is never stale), with its Previous/Next buttons."""
+        positions = await self.bot.store.list_positions(guild_id, self.theme.slug, stance)
+        pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        start = page * PAGE_SIZE
+        named = self.bot.settings.privacy.attribution == "named"
+        embed = positions_embed(
+            self.theme, positions[start : start + PAGE_SIZE], page, pages, len(positions), stance, named
+        )
+        view = discord.ui.View(timeout=None)
+        slug = self.theme.slug
+        view.add_item(PageButton(slug, stance, max(page - 1, 0), "prev", disabled=page == 0))
+        view.add_item(PageButton(slug, stance, min(page + 1, pages - 1), "next", disabled=page >= pages - 1))
+        view.stop()
+        return embed, view

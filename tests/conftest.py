@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -19,10 +22,18 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "concord.db"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "concord_settings(**sections): settings overrides for the bot, e.g. privacy={'attribution': 'named'}"
+    )
+
+
 @pytest.fixture
-def settings(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def settings(db_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Settings:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    return Settings.load(None, database={"path": db_path})
+    marker = request.node.get_closest_marker("concord_settings")
+    overrides = dict(marker.kwargs) if marker else {}
+    return Settings.load(None, database={"path": db_path}, **overrides)
 
 
 @pytest.fixture
@@ -77,3 +88,9 @@ def embed_text(embed: discord.Embed) -> str:
     parts += [f"{field.name}\n{field.value}" for field in embed.fields]
     parts.append(embed.footer.text or "")
     return "\n".join(parts)
+
+
+def db_rows(db_path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Read the bot's SQLite file directly, as an operator would (WAL lets a second reader in)."""
+    with closing(sqlite3.connect(db_path)) as db:
+        return db.execute(sql, params).fetchall()

@@ -55,9 +55,11 @@ def tally(
     """Tally (stance, group) pairs; a missing group counts as "undeclared".
 
     Groups appear in `group_order`, then undeclared, then any other group seen; groups
-    nobody belongs to are left out.
+    nobody belongs to are left out. A stance no longer among the options (the configuration
+    changed) counts nowhere, so the overall total and the groups' totals always agree.
     """
-    pairs = [(stance, group or UNDECLARED) for stance, group in votes]
+    known = {key for key, _ in options}
+    pairs = [(stance, group or UNDECLARED) for stance, group in votes if stance in known]
     by_group: dict[str, list[str]] = {}
     for stance, group in pairs:
         by_group.setdefault(group, []).append(stance)

@@ -20,25 +20,26 @@ ELLIPSIS = "…"
 
 def clip(text: str, limit: int) -> str:
     """Shorten to `limit` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + ELLIPSIS if limit > 0 else ""
 
 
 def join_within(lines: Sequence[str], limit: int, more: str = "… and {n} more") -> str:
-    """Join lines with newlines, dropping the tail and saying how many were left out if they do not fit."""
+    """Join lines with newlines; if they do not all fit, keep the longest prefix that leaves room to say
+    how many were left out."""
+    full = "\n".join(lines)
+    if len(full) <= limit:
+        return full
     kept: list[str] = []
+    size = 0
     for index, line in enumerate(lines):
-        remaining = len(lines) - index
-        candidate = "\n".join([*kept, line])
-        tail = more.format(n=remaining - 1) if remaining > 1 else ""
-        if len(candidate) + (len(tail) + 1 if tail else 0) <= limit:
-            kept.append(line)
-            continue
-        if len(candidate) <= limit and remaining == 1:
-            kept.append(line)
-            continue
-        kept.append(more.format(n=remaining))
-        return clip("\n".join(kept), limit)
-    return "\n".join(kept)
+        grown = size + (1 if kept else 0) + len(line)
+        if grown + 1 + len(more.format(n=len(lines) - index - 1)) > limit:
+            break
+        kept.append(line)
+        size = grown
+    return clip("\n".join([*kept, more.format(n=len(lines) - len(kept))]), limit)
 
 
 def embed_fits(embed: discord.Embed) -> bool:
@@ -53,13 +54,31 @@ def embed_fits(embed: discord.Embed) -> bool:
 
 
 def fit_embed(embed: discord.Embed) -> discord.Embed:
-    """Drop trailing fields until the embed fits, and say in the footer how many were dropped."""
+    """Clip each part to its own limit, then drop trailing fields until the embed fits, and say in the
+    footer how many were dropped."""
+    if embed.title and len(embed.title) > EMBED_TITLE:
+        embed.title = clip(embed.title, EMBED_TITLE)
+    if embed.description and len(embed.description) > EMBED_DESCRIPTION:
+        embed.description = clip(embed.description, EMBED_DESCRIPTION)
+    for index, field in enumerate(embed.fields):
+        if len(field.name or "") > FIELD_NAME or len(field.value or "") > FIELD_VALUE:
+            embed.set_field_at(
+                index,
+                name=clip(field.name or "", FIELD_NAME),
+                value=clip(field.value or "", FIELD_VALUE),
+                inline=bool(field.inline),
+            )
+    if embed.footer.text and len(embed.footer.text) > FOOTER:
+        embed.set_footer(text=clip(embed.footer.text, FOOTER), icon_url=embed.footer.icon_url)
+    base = embed.footer.text or ""
     dropped = 0
     while len(embed.fields) > FIELDS or (len(embed) > EMBED_TOTAL and embed.fields):
         embed.remove_field(len(embed.fields) - 1)
         dropped += 1
         note = f"… and {dropped} more not shown here"
-        footer = embed.footer.text or ""
-        base = footer.split(" · … and ")[0] if footer else ""
-        embed.set_footer(text=f"{base} · {note}" if base else note)
+        text = f"{clip(base, FOOTER - len(note) - 3)} · {note}" if base else note
+        embed.set_footer(text=text, icon_url=embed.footer.icon_url)
+    excess = len(embed) - EMBED_TOTAL
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(0, len(embed.description) - excess))
     return embed

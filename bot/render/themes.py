@@ -9,7 +9,15 @@ import discord
 from bot.core.models import Position
 from bot.core.tally import GroupTally, StanceCount, Tally
 from bot.forum import FORUM_CONTEXT, STAKEHOLDERS, UNDECLARED, UNDECLARED_LABEL
-from bot.render.limits import EMBED_DESCRIPTION, FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
+from bot.render.limits import (
+    EMBED_DESCRIPTION,
+    EMBED_TOTAL,
+    FIELD_NAME,
+    FIELD_VALUE,
+    clip,
+    fit_embed,
+    join_within,
+)
 from bot.settings import ThemeConfig
 
 PAGE_SIZE = 5
@@ -25,6 +33,23 @@ def group_label(group: str) -> str:
 def stance_line(item: StanceCount) -> str:
     """The tally line users read and tests assert: `<label>: <count> (<pct>%)`."""
     return f"{item.label}: {item.count} ({item.percent}%)"
+
+
+def position_confirmation(
+    theme: ThemeConfig, stance: str, previous: Position | None, rationale: str | None, raw: str | None
+) -> str:
+    """What the participant is told (ephemerally) after recording; never echoes the rationale itself."""
+    verb = "updated" if previous else "recorded"
+    lines = [f"Your position on **{theme.title}** is {verb}: **{theme.label(stance)}**."]
+    if previous and previous.stance != stance:
+        lines.append(f"(It was: {theme.label(previous.stance)}.)")
+    if rationale is None and raw:
+        lines.append("Your rationale was blank, so it was recorded without one.")
+    elif rationale is None:
+        lines.append("No rationale recorded; add one any time with the same command.")
+    else:
+        lines.append(f"Rationale saved ({len(rationale)} characters).")
+    return "\n".join(lines)
 
 
 def about_embed(theme: ThemeConfig, participants: int) -> discord.Embed:
@@ -83,13 +108,18 @@ def positions_embed(
     if total == 0:
         embed.description = "No positions to show yet." if not stance else "Nobody has taken this stance yet."
         return embed
+    attribution = "names shown" if named else "Chatham House rule: no names, only stakeholder groups"
+    embed.set_footer(text=f"Page {page + 1} of {pages} · {total} position{'s' if total != 1 else ''} · {attribution}")
+    names = []
     for item in page_items:
         author = (
             discord.utils.escape_markdown(item.display_name) if named else group_label(item.stakeholder or UNDECLARED)
         )
-        name = clip(f"{theme.label(item.stance)} — {author}", FIELD_NAME)
-        value = clip(item.rationale or "*(no rationale given)*", FIELD_VALUE)
-        embed.add_field(name=name, value=value, inline=False)
-    attribution = "names shown" if named else "Chatham House rule: no names, only stakeholder groups"
-    embed.set_footer(text=f"Page {page + 1} of {pages} · {total} position{'s' if total != 1 else ''} · {attribution}")
+        names.append(clip(f"{theme.label(item.stance)} — {author}", FIELD_NAME))
+    # Every position on the page must show (one dropped here would be on no page at all), so the
+    # rationales share what the embed has left, each visibly clipped if it must be.
+    spare = EMBED_TOTAL - len(embed) - sum(len(name) for name in names)
+    budget = min(FIELD_VALUE, spare // max(1, len(names)))
+    for name, item in zip(names, page_items, strict=True):
+        embed.add_field(name=name, value=clip(item.rationale or "*(no rationale given)*", budget), inline=False)
     return fit_embed(embed)

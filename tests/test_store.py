@@ -1,0 +1,147 @@
+"""The SQLite store and its migrations, driven directly (the service layer below the cogs)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+import pytest
+
+from bot.migrate import MIGRATIONS_DIR, available_migrations, migrate
+from bot.store import Store
+from tests.conftest import db_rows
+
+T0 = datetime(2012, 11, 8, 5, 0, tzinfo=UTC)
+GUILD = 1_042_112_345_678_901_234  # real snowflakes are beyond 32 bits
+OTHER = 1_042_112_345_678_909_999
+USER = 1_042_112_999_999_999_999
+
+
+@pytest.fixture
+async def store(db_path):
+    opened = await Store.open(db_path)
+    yield opened
+    await opened.close()
+
+
+async def test_a_fresh_database_is_migrated_to_the_latest_version(store, db_path):
+    assert await store.schema_version() == len(available_migrations()) >= 1
+    tables = {row[0] for row in db_rows(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"profiles", "positions", "position_history"} <= tables
+    assert db_rows(db_path, "PRAGMA journal_mode") == [("wal",)]
+    async with store.db.execute("PRAGMA foreign_keys") as cursor:
+        assert (await cursor.fetchone())[0] == 1
+
+
+async def test_reopening_applies_nothing_twice_and_keeps_data(db_path):
+    first = await Store.open(db_path)
+    await first.record_position(GUILD, "gaps", USER, "Ana", "some", "Kept.", T0)
+    version = await first.schema_version()
+    await first.close()
+
+    second = await Store.open(db_path)
+    try:
+        assert await second.schema_version() == version
+        assert (await second.get_position(GUILD, "gaps", USER)).rationale == "Kept."
+    finally:
+        await second.close()
+
+
+async def test_a_failing_migration_leaves_the_database_at_the_previous_version(tmp_path):
+    (tmp_path / "001_first.sql").write_text("CREATE TABLE first (id INTEGER PRIMARY KEY);")
+    (tmp_path / "002_broken.sql").write_text("CREATE TABLE second (id INTEGER);\nINSERT INTO nowhere VALUES (1);")
+    async with aiosqlite.connect(tmp_path / "m.db") as db:
+        with pytest.raises(aiosqlite.OperationalError):
+            await migrate(db, tmp_path)
+        async with db.execute("PRAGMA user_version") as cursor:
+            assert (await cursor.fetchone())[0] == 1
+        async with db.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cursor:
+            assert [row[0] for row in await cursor.fetchall()] == ["first"]
+
+
+def test_migration_files_are_numbered_without_gaps(tmp_path):
+    assert [number for number, _ in available_migrations(MIGRATIONS_DIR)] == list(
+        range(1, len(available_migrations()) + 1)
+    )
+    (tmp_path / "001_a.sql").write_text("")
+    (tmp_path / "003_c.sql").write_text("")
+    with pytest.raises(RuntimeError, match=r"003_c\.sql is out of sequence"):
+        available_migrations(tmp_path)
+
+
+async def test_ids_are_integers_and_positions_round_trip(store, db_path):
+    await store.set_profile(GUILD, USER, "government", "weog", T0)
+    await store.record_position(GUILD, "gaps", USER, "Ana", "some", "Because.", T0)
+
+    assert db_rows(db_path, "SELECT typeof(guild_id), typeof(user_id), guild_id FROM positions") == [
+        ("integer", "integer", GUILD)
+    ]
+    position = await store.get_position(GUILD, "gaps", USER)
+    assert (position.user_id, position.display_name, position.stance, position.rationale) == (
+        USER,
+        "Ana",
+        "some",
+        "Because.",
+    )
+    assert (position.stakeholder, position.region, position.updated_at) == ("government", "weog", T0)
+    assert await store.get_profile(GUILD, USER) is not None
+    assert await store.get_profile(OTHER, USER) is None
+    assert await store.get_position(OTHER, "gaps", USER) is None
+
+
+async def test_history_records_every_change_and_withdrawal_in_order(store):
+    await store.record_position(GUILD, "gaps", USER, "Ana", "none", None, T0)
+    await store.record_position(GUILD, "gaps", USER, "Ana", "some", "Changed my mind.", T0 + timedelta(hours=1))
+    assert await store.withdraw_position(GUILD, "gaps", USER, T0 + timedelta(hours=2))
+    assert not await store.withdraw_position(GUILD, "gaps", USER, T0 + timedelta(hours=3))
+
+    entries = await store.theme_history(GUILD, "gaps")
+    assert [(e.at - T0, e.stance, e.rationale) for e in entries] == [
+        (timedelta(0), "none", None),
+        (timedelta(hours=1), "some", "Changed my mind."),
+        (timedelta(hours=2), None, None),
+    ]
+    until = await store.theme_history(GUILD, "gaps", until=T0 + timedelta(minutes=59))
+    assert [e.stance for e in until] == ["none"]
+    assert await store.theme_history(OTHER, "gaps") == []
+    assert await store.count_participants(GUILD, "gaps") == 0
+
+
+async def test_list_positions_newest_first_with_filter_and_profiles(store):
+    for offset, (user, stance) in enumerate([(1, "some"), (2, "none"), (3, "some")]):
+        await store.record_position(GUILD, "gaps", user, f"u{user}", stance, None, T0 + timedelta(minutes=offset))
+    await store.record_position(OTHER, "gaps", 9, "elsewhere", "some", None, T0)
+    await store.record_position(GUILD, "igf", 1, "u1", "home", None, T0)
+    await store.set_profile(GUILD, 3, "academia", None, T0)
+
+    listed = await store.list_positions(GUILD, "gaps")
+    assert [(p.user_id, p.stakeholder) for p in listed] == [(3, "academia"), (2, None), (1, None)]
+    assert [p.user_id for p in await store.list_positions(GUILD, "gaps", "some")] == [3, 1]
+    assert await store.count_participants(GUILD, "gaps") == 3
+    assert await store.count_participants(OTHER, "gaps") == 1
+
+
+async def test_concurrent_writes_all_land(store, db_path):
+    await asyncio.gather(
+        *(store.record_position(GUILD, "gaps", user, f"u{user}", "some", f"r{user}", T0) for user in range(200)),
+        *(store.record_position(GUILD, "igf", USER, "Ana", "home", f"take {i}", T0) for i in range(50)),
+        *(store.set_profile(GUILD, user, "academia", None, T0) for user in range(0, 200, 2)),
+    )
+    assert await store.count_participants(GUILD, "gaps") == 200
+    assert await store.count_participants(GUILD, "igf") == 1
+    assert db_rows(db_path, "SELECT count(*) FROM position_history") == [(250,)]
+    assert db_rows(db_path, "SELECT count(*) FROM profiles") == [(100,)]
+
+
+async def test_a_failed_transaction_is_rolled_back_and_the_store_stays_usable(store):
+    with pytest.raises(RuntimeError):
+        async with store.transaction() as db:
+            await db.execute(
+                "INSERT INTO profiles (guild_id, user_id, stakeholder, region, updated_at) VALUES (?, ?, ?, ?, ?)",
+                (GUILD, USER, "government", None, "2012-11-08T05:00:00.000000Z"),
+            )
+            raise RuntimeError("half-way")
+    assert await store.get_profile(GUILD, USER) is None
+    await store.set_profile(GUILD, USER, "academia", None, T0)
+    assert (await store.get_profile(GUILD, USER)).stakeholder == "academia"
