@@ -7,10 +7,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.cli import demo as demo_command
 from bot.cli import run as run_command
 from bot.settings import ConfigError
 
-COMMANDS = (run_command,)
+COMMANDS = (run_command, demo_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,46 @@
+"""`python -m bot demo`: the offline rehearsal, with no token and no network (see bot/demo/)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="rehearse the forum offline in a simulated Discord server")
+    demo.add_argument("--out", default="demo-out", help="folder for record.md and the database (default: demo-out)")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default: 2012); same seed, same record")
+    demo.add_argument("--verbose", action="store_true", help="show the bot's log while it runs")
+    demo.set_defaults(handler=run_demo_command)
+
+
+def run_demo_command(args: argparse.Namespace) -> int:
+    from bot.demo import DEFAULT_SEED, DemoError, run_demo
+
+    root = logging.getLogger()
+    level = root.level
+    if not args.verbose:
+        root.setLevel(logging.ERROR)  # the bot's start-up chatter hides the tallies; its errors still show
+    out_dir = Path(args.out)
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    print(f"Rehearsing the Open Forum on Enhanced Cooperation offline (seed {seed}) ...", flush=True)
+    try:
+        result = asyncio.run(run_demo(out_dir, seed=seed))
+    except DemoError as exc:
+        print(f"concord demo: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        root.setLevel(level)
+    for line in result.console:
+        print(plain(line))
+    print()
+    print(f"Record written to {result.record} (database: {result.database}) in {result.seconds:.1f} s.")
+    return 0
+
+
+def plain(text: str) -> str:
+    """Discord Markdown emphasis removed, for a terminal."""
+    return text.replace("**", "").replace("__", "")
