@@ -10,9 +10,11 @@ if TYPE_CHECKING:
 
 async def load_cogs(bot: ConcordBot) -> None:
     """One ThemeCog per configured theme, then the cross-theme cogs."""
+    from cogs.polls import PollCog
     from cogs.profile import ProfileCog
     from cogs.themes import ThemeCog
 
     for theme in bot.settings.themes:
         await bot.add_cog(ThemeCog(bot, theme))
     await bot.add_cog(ProfileCog(bot))
+    await bot.add_cog(PollCog(bot))

@@ -1,8 +1,7 @@
-"""Polls, their votes (open ballots) and secret ballots, closing into counts, and the closing's delivery state.
+"""Polls: creating and finding them, sealing them into counts at close, the closing's delivery state, digests' view.
 
-Secret ballots never touch a Discord id here: the cog hands over a keyed hash (bytes) instead,
-and closing a secret poll erases the ballots and the salt with SQLite's secure_delete on, then
-truncates the write-ahead log, so the old pages do not linger in the database files.
+Closing a secret poll erases its ballots and salt with SQLite's secure_delete on (see poll_ballots.py),
+then truncates the write-ahead log, so no old page with them lingers in the database files.
 """
 
 from __future__ import annotations
@@ -13,10 +12,8 @@ from datetime import datetime
 import aiosqlite
 
 from bot.core.models import from_db_time, to_db_time
-from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo, aggregate, apply_click, results
-from bot.store.base import StoreBase
-
-Voter = int | bytes  # a Discord user id (open ballot) or a keyed hash (secret ballot)
+from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
+from bot.store.poll_ballots import PollBallotQueries
 
 _POLL_COLUMNS = """
     id, guild_id, number, channel_id, message_id, question, theme, secret, hide_results, max_choices,
@@ -55,11 +52,7 @@ def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
     )
 
 
-def _ballot_table(voter: Voter) -> tuple[str, str]:
-    return ("poll_ballots", "voter_key") if isinstance(voter, bytes) else ("poll_votes", "user_id")
-
-
-class PollQueries(StoreBase):
+class PollQueries(PollBallotQueries):
     async def _polls(
         self, db: aiosqlite.Connection, where: str, params: Sequence[object], order: str = "id"
     ) -> list[PollInfo]:
@@ -157,85 +150,6 @@ class PollQueries(StoreBase):
         """Every server's open polls and closed polls whose closing is not fully delivered yet."""
         return await self._polls(self.db, "closed_at IS NULL OR close_edited = 0 OR results_message_id IS NULL", ())
 
-    async def poll_salt(self, poll_id: int) -> bytes | None:
-        async with self.db.execute("SELECT salt FROM polls WHERE id = ?", (poll_id,)) as cursor:
-            row = await cursor.fetchone()
-        return row["salt"] if row else None
-
-    async def _choices(self, db: aiosqlite.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
-        table, column = _ballot_table(voter)
-        async with db.execute(
-            f"SELECT position FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter)
-        ) as cursor:
-            return frozenset(row[0] for row in await cursor.fetchall())
-
-    async def _accepting(self, db: aiosqlite.Connection, poll_id: int, voter: Voter, now: datetime) -> PollInfo | None:
-        """The poll if it still takes votes; refuses a Discord id as the voter of a secret poll."""
-        found = await self._polls(db, "id = ?", (poll_id,))
-        if not found or not found[0].accepts_votes(now):
-            return None
-        if found[0].secret != isinstance(voter, bytes):
-            raise ValueError("a secret poll's ballots are keyed by hash, an open poll's by user id")
-        if found[0].secret:
-            await db.execute("PRAGMA secure_delete = ON")
-        return found[0]
-
-    async def cast_vote(
-        self, poll_id: int, voter: Voter, position: int, stakeholder: str | None, now: datetime
-    ) -> Click | None:
-        """Apply one click atomically (read, decide, write); None when the poll no longer takes votes."""
-        async with self.transaction() as db:
-            poll = await self._accepting(db, poll_id, voter, now)
-            if poll is None:
-                return None
-            if not 0 <= position < len(poll.options):
-                raise ValueError(f"poll {poll_id} has no option {position}")
-            click = apply_click(await self._choices(db, poll_id, voter), position, poll.max_choices)
-            await self._write_choices(db, poll_id, voter, click.choices, stakeholder, now)
-            return click
-
-    async def retract_vote(self, poll_id: int, voter: Voter, now: datetime) -> frozenset[int] | None:
-        """Remove a voter's ballot; returns what it held (empty: there was none), None when the poll is closed."""
-        async with self.transaction() as db:
-            if await self._accepting(db, poll_id, voter, now) is None:
-                return None
-            previous = await self._choices(db, poll_id, voter)
-            await self._write_choices(db, poll_id, voter, frozenset(), None, now)
-            return previous
-
-    async def _write_choices(
-        self,
-        db: aiosqlite.Connection,
-        poll_id: int,
-        voter: Voter,
-        choices: frozenset[int],
-        stakeholder: str | None,
-        now: datetime,
-    ) -> None:
-        table, column = _ballot_table(voter)
-        await db.execute(f"DELETE FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter))
-        if isinstance(voter, bytes):
-            rows = [(poll_id, voter, position, stakeholder) for position in sorted(choices)]
-            await db.executemany(
-                "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)", rows
-            )
-        else:
-            rows = [(poll_id, voter, position, stakeholder, to_db_time(now)) for position in sorted(choices)]
-            await db.executemany(
-                "INSERT INTO poll_votes (poll_id, user_id, position, stakeholder, voted_at) VALUES (?, ?, ?, ?, ?)",
-                rows,
-            )
-
-    async def _live_counts(self, db: aiosqlite.Connection, poll: PollInfo) -> Aggregate:
-        table, column = ("poll_ballots", "voter_key") if poll.secret else ("poll_votes", "user_id")
-        ballots: dict[object, tuple[set[int], str | None]] = {}
-        async with db.execute(
-            f"SELECT {column} AS voter, position, stakeholder FROM {table} WHERE poll_id = ?", (poll.id,)
-        ) as cursor:
-            for row in await cursor.fetchall():
-                ballots.setdefault(row["voter"], (set(), row["stakeholder"]))[0].add(row["position"])
-        return aggregate(ballots.values())
-
     async def _stored_counts(self, db: aiosqlite.Connection, poll_id: int) -> Aggregate:
         async with db.execute("SELECT grp, voters FROM poll_result_groups WHERE poll_id = ?", (poll_id,)) as cursor:
             voters = {row["grp"]: row["voters"] for row in await cursor.fetchall()}
@@ -279,7 +193,7 @@ class PollQueries(StoreBase):
                 ],
             )
             if poll.secret:
-                await db.execute("PRAGMA secure_delete = ON")
+                await self._secure_delete(db)
                 await db.execute("DELETE FROM poll_ballots WHERE poll_id = ?", (poll_id,))
             await db.execute("UPDATE polls SET closed_at = ?, salt = NULL WHERE id = ?", (to_db_time(now), poll_id))
         if poll.secret:

@@ -1,0 +1,71 @@
+"""What poll work is due: closings, their delivery retries, closing-soon notices, as a pure function of now.
+
+The tick asks `due_actions(polls, now, lead)` what to do and `next_due(...)` when to wake next;
+`polls` are the stored rows (PollInfo), so a restarted bot picks up exactly where the old one stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.core.polls import PollInfo
+
+
+class DueKind(StrEnum):
+    CLOSE = "close"  # the deadline passed: seal the ballots, then deliver
+    DELIVER = "deliver"  # sealed but the poll message edit or the results reply is still to do
+    CLOSING_SOON = "closing-soon"
+
+
+@dataclass(frozen=True, slots=True)
+class DueAction:
+    kind: DueKind
+    poll: PollInfo
+
+
+def closing_soon_at(poll: PollInfo, lead: timedelta) -> datetime | None:
+    """When the closing-soon notice is due; None for polls not longer than twice `lead`."""
+    if lead <= timedelta(0) or poll.closes_at - poll.created_at <= 2 * lead:
+        return None
+    return poll.closes_at - lead
+
+
+def _soon_due_at(poll: PollInfo, lead: timedelta) -> datetime | None:
+    at = closing_soon_at(poll, lead)
+    if at is None or poll.is_closed or poll.soon_message_id is not None or poll.message_id is None:
+        return None
+    return max(at, poll.soon_retry_at) if poll.soon_retry_at else at
+
+
+def due_actions(polls: Iterable[PollInfo], now: datetime, lead: timedelta) -> list[DueAction]:
+    """Everything due at `now`, closings first. A notice is never sent once the deadline has passed."""
+    closings: list[DueAction] = []
+    notices: list[DueAction] = []
+    for poll in polls:
+        if not poll.is_closed and now >= poll.closes_at:
+            closings.append(DueAction(DueKind.CLOSE, poll))
+        elif poll.is_closed and not poll.delivered:
+            if poll.close_retry_at is None or now >= poll.close_retry_at:
+                closings.append(DueAction(DueKind.DELIVER, poll))
+        else:
+            soon = _soon_due_at(poll, lead)
+            if soon is not None and soon <= now < poll.closes_at:
+                notices.append(DueAction(DueKind.CLOSING_SOON, poll))
+    return closings + notices
+
+
+def next_due(polls: Iterable[PollInfo], now: datetime, lead: timedelta) -> datetime | None:
+    """The earliest moment after `now` at which due_actions would have something to do."""
+    times: list[datetime] = []
+    for poll in polls:
+        if not poll.is_closed:
+            times.append(poll.closes_at)
+            soon = _soon_due_at(poll, lead)
+            if soon is not None and soon < poll.closes_at:
+                times.append(soon)
+        elif not poll.delivered:
+            times.append(poll.close_retry_at or now)
+    return min(times, default=None)

@@ -1,0 +1,134 @@
+"""Closing polls and posting closing-soon notices: the polls' DueWork, run by the bot's tick (and /poll close).
+
+What is due comes from bot.core.poll_schedule over the stored polls; this module only does the
+Discord calls and records each outcome, so a failed call leaves its step due (with backoff) and a
+step that succeeded is never repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.core.poll_schedule import DueKind, due_actions, next_due
+from bot.core.polls import PollInfo
+from bot.core.polls import results as tally
+from bot.render import polls as render
+from bot.scheduling import retry_delay
+from cogs.poll_buttons import poll_view
+
+if TYPE_CHECKING:
+    from bot.app import ConcordBot
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+class PollClosing:
+    """DueWork for polls. `lock` keeps one closing at a time, whether from a tick or /poll close."""
+
+    name = "polls"
+
+    def __init__(self, bot: ConcordBot) -> None:
+        self.bot = bot
+        self.lock = asyncio.Lock()
+
+    @property
+    def lead(self) -> timedelta:
+        return self.bot.settings.polls.closing_soon
+
+    async def run_due(self, now: datetime) -> None:
+        async with self.lock:
+            for action in due_actions(await self.bot.store.polls_with_due_work(), now, self.lead):
+                try:
+                    if action.kind is DueKind.CLOSING_SOON:
+                        await self.post_closing_soon(action.poll, now)
+                        continue
+                    if action.kind is DueKind.CLOSE:
+                        await self.bot.store.close_poll(action.poll.id, now)
+                    await self.deliver_closing(action.poll.id, now)
+                except Exception:
+                    log.exception("poll %s: %s failed; it stays due", action.poll.id, action.kind)
+
+    async def next_due(self, now: datetime) -> datetime | None:
+        return next_due(await self.bot.store.polls_with_due_work(), now, self.lead)
+
+    async def close_now(self, poll_id: int, now: datetime) -> bool:
+        """/poll close: seal and deliver at once, exactly as the deadline would; True when fully shown."""
+        async with self.lock:
+            await self.bot.store.close_poll(poll_id, now)
+            return await self.deliver_closing(poll_id, now)
+
+    def theme_title(self, poll: PollInfo) -> str | None:
+        """The title of the poll's theme, for the poll message (None when it has none)."""
+        theme = self.bot.settings.theme(poll.theme) if poll.theme else None
+        return theme.title if theme else None
+
+    def _channel(self, poll: PollInfo) -> discord.PartialMessageable:
+        return self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+
+    def _reference(self, poll: PollInfo) -> discord.MessageReference | None:
+        if poll.message_id is None:
+            return None
+        return discord.MessageReference(
+            message_id=poll.message_id, channel_id=poll.channel_id, guild_id=poll.guild_id, fail_if_not_exists=False
+        )
+
+    async def deliver_closing(self, poll_id: int, now: datetime) -> bool:
+        """Show a sealed poll as closed: disable its buttons, then post the results in reply, each step once.
+
+        Each step is recorded as soon as it succeeds, so a retry (next tick, after backoff) only
+        does what is left: the results reply is never posted twice. Returns True when both are done.
+        """
+        poll = await self.bot.store.get_poll_by_id(poll_id)
+        if poll is None or poll.closed_at is None:
+            return False
+        store, channel, failures = self.bot.store, self._channel(poll), []
+        if not poll.close_edited:
+            try:
+                if poll.message_id is not None:
+                    await channel.get_partial_message(poll.message_id).edit(
+                        embed=render.poll_embed(poll, self.theme_title(poll)),
+                        view=poll_view(poll, disabled=True),
+                        allowed_mentions=NO_MENTIONS,
+                    )
+                await store.record_close_step(poll.id, edited=True)
+            except discord.NotFound:  # the poll message was deleted: nothing left to disable
+                await store.record_close_step(poll.id, edited=True)
+            except discord.HTTPException as exc:
+                failures.append(exc)
+        if poll.results_message_id is None:
+            try:
+                shown = tally(await store.poll_counts(poll), poll.options)
+                message = await channel.send(
+                    render.closed_text(poll),
+                    embed=render.results_embed(poll, shown),
+                    reference=self._reference(poll),
+                    allowed_mentions=NO_MENTIONS,
+                )
+                await store.record_close_step(poll.id, results_message_id=message.id)
+            except discord.HTTPException as exc:
+                failures.append(exc)
+        if failures:
+            attempts = poll.close_attempts + 1
+            retry_at = now + retry_delay(attempts)
+            await store.record_close_failure(poll.id, attempts, retry_at, str(failures[0]))
+            log.warning("poll %s: closing not fully shown (%s); retry at %s", poll.id, failures[0], retry_at)
+        return not failures
+
+    async def post_closing_soon(self, poll: PollInfo, now: datetime) -> None:
+        try:
+            message = await self._channel(poll).send(
+                render.closing_soon_text(poll), reference=self._reference(poll), allowed_mentions=NO_MENTIONS
+            )
+        except discord.HTTPException as exc:
+            attempts = poll.soon_attempts + 1
+            retry_at = now + retry_delay(attempts)
+            await self.bot.store.record_closing_soon_failure(poll.id, attempts, retry_at, str(exc))
+            log.warning("poll %s: closing-soon notice failed (%s); retry at %s", poll.id, exc, retry_at)
+            return
+        await self.bot.store.record_closing_soon(poll.id, message.id)

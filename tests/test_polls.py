@@ -1,0 +1,258 @@
+"""Polls end to end through SimCord: creating, voting, results, closing by hand, the list.
+
+The helpers at the top are shared by the other tests/test_polls_*.py modules.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+import simcord
+
+from bot.core.models import to_db_time
+from tests.conftest import World, build_world, embed_text
+
+QUESTION = "Should the IGF host enhanced cooperation?"
+
+
+async def create_poll(world: World, actor: simcord.MemberActor | None = None, **options: object):
+    """Create a poll as the facilitator (or `actor`); returns the slash result."""
+    values = {"question": QUESTION, "options": "Yes; No; Not yet", **options}
+    return await (actor or world.facilitator).slash(world.channel, "poll create", **values)
+
+
+def poll_messages(world: World) -> list[discord.Message]:
+    """The public poll messages in the channel, oldest first (as a participant sees them)."""
+    return [
+        message
+        for message in world.channel.history(viewer=world.members[0])
+        if message.embeds and (message.embeds[0].title or "").startswith("Poll #")
+    ]
+
+
+def replies_to(world: World, message: discord.Message) -> list[discord.Message]:
+    return [
+        m
+        for m in world.channel.history(viewer=world.members[0])
+        if m.reference and m.reference.message_id == message.id
+    ]
+
+
+def buttons(message: discord.Message) -> list[discord.Button]:
+    return [child for row in message.components for child in row.children]
+
+
+def find_message(world: World, message_id: int) -> discord.Message:
+    return next(m for m in world.channel.history() if m.id == message_id)
+
+
+def sql(db_path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Read the bot's SQLite file directly, as anyone holding the file could."""
+    with closing(sqlite3.connect(db_path)) as db:
+        return db.execute(query, params).fetchall()
+
+
+async def open_poll(world: World, **options: object) -> discord.Message:
+    await create_poll(world, **options)
+    return poll_messages(world)[-1]
+
+
+# --- creating ---------------------------------------------------------------------------------
+
+
+async def test_create_posts_a_public_poll_with_persistent_buttons(world):
+    res = await create_poll(world, hours=48)
+    assert res.ephemeral and "Poll #1 is open" in res.response.content
+    [poll] = poll_messages(world)
+    assert not poll.flags.ephemeral
+    text = embed_text(poll.embeds[0])
+    assert poll.embeds[0].title == "Poll #1 · Open"
+    assert QUESTION in text and "Open ballot" in text and "Hidden until the poll closes" in text
+    deadline = int(world.env.now().timestamp()) + 48 * 3600
+    assert f"<t:{deadline}:F>" in text and f"<t:{deadline}:R>" in text
+    stored = await world.bot.store.get_poll(world.guild.id, 1)
+    assert [(b.label, b.custom_id, b.disabled) for b in buttons(poll)] == [
+        ("Yes", f"poll:{stored.id}:0", False),
+        ("No", f"poll:{stored.id}:1", False),
+        ("Not yet", f"poll:{stored.id}:2", False),
+        ("Retract my vote", f"poll:{stored.id}:retract", False),
+    ]
+    assert stored.message_id == poll.id and stored.closes_at.timestamp() == deadline
+
+
+async def test_polls_are_numbered_per_server(world):
+    await create_poll(world)
+    await create_poll(world, secret=True, question="Second question?")
+    second = poll_messages(world)[-1].embeds[0]
+    assert second.title == "Poll #2 · Open" and "Secret" in embed_text(second)
+    other = build_world(world.env, name="Another hub")
+    await create_poll(other)
+    assert poll_messages(other)[-1].embeds[0].title == "Poll #1 · Open"
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ("Yes", "between 2 and 10 answers"),
+        (";".join(f"Answer {i}" for i in range(11)), "you gave 11"),
+        (f"{'x' * 56}; No", "at most 55 characters"),
+        ("Yes; No; Yes", "appears twice"),
+        ("Yes;  ; No", "is blank"),
+    ],
+    ids=["one-option", "eleven-options", "56-char-option", "duplicate", "blank"],
+)
+async def test_create_refuses_bad_options_and_posts_nothing(world, options, says):
+    res = await create_poll(world, options=options)
+    assert res.ephemeral and says in res.response.content and "Nothing was posted" in res.response.content
+    assert poll_messages(world) == []
+    assert await world.bot.store.open_polls(world.guild.id) == []
+
+
+async def test_create_refuses_an_unknown_theme_and_shows_a_known_one(world):
+    res = await create_poll(world, theme="nonsense")
+    assert res.ephemeral and "not a theme of this forum" in res.response.content and "`gaps`" in res.response.content
+    assert poll_messages(world) == []
+    await create_poll(world, theme="igf")
+    assert "The role of the IGF (/igf)" in embed_text(poll_messages(world)[-1].embeds[0])
+
+
+async def test_non_facilitator_cannot_create_or_close(world):
+    res = await create_poll(world, actor=world.members[0])
+    assert res.ephemeral and "only facilitators" in res.response.content
+    assert poll_messages(world) == []
+    await create_poll(world)
+    res = await world.members[0].slash(world.channel, "poll close", poll=1)
+    assert "only facilitators" in res.response.content
+    assert not (await world.bot.store.get_poll(world.guild.id, 1)).is_closed
+
+
+async def test_role_holder_without_manage_server_and_manager_without_role_are_facilitators(world):
+    guild = world.bot.get_guild(world.guild.id)
+    for role_id in (world.guild.roles["Facilitator"].id, world.guild.default_role.id):
+        assert not guild.get_role(role_id).permissions.manage_guild
+    await create_poll(world)
+    admin_role = world.guild.create_role("Admins", permissions=discord.Permissions(manage_guild=True))
+    admin = world.guild.add_member(world.env.create_user("admin"), roles=[admin_role])
+    await create_poll(world, actor=admin, question="Another?")
+    assert [m.embeds[0].title for m in poll_messages(world)] == ["Poll #1 · Open", "Poll #2 · Open"]
+
+
+async def test_question_with_mentions_pings_nobody(world):
+    await create_poll(world, question="@everyone <@1> should we?")
+    [poll] = poll_messages(world)
+    assert not poll.mention_everyone and poll.mentions == [] and "@everyone" in poll.embeds[0].description
+
+
+# --- voting -----------------------------------------------------------------------------------
+
+
+async def results_text(world: World, number: int = 1, actor: simcord.MemberActor | None = None) -> str:
+    res = await (actor or world.members[0]).slash(world.channel, "poll results", poll=number)
+    assert res.ephemeral
+    return res.response.content + "\n".join(embed_text(e) for e in res.response.embeds)
+
+
+async def test_vote_change_confirm_and_retract(world):
+    poll = await open_poll(world, hide_results=False)
+    alice = world.members[0]
+    res = await alice.click(poll, label="Yes")
+    assert res.ephemeral and res.response.content == "Your vote on poll #1 is recorded: **Yes**."
+    res = await alice.click(poll, label="No")
+    assert res.response.content == "Your vote on poll #1 is changed to **No** (it was **Yes**)."
+    res = await alice.click(poll, label="No")
+    assert "already voted **No**" in res.response.content and "stands" in res.response.content
+    assert "No: 1 (100%)" in await results_text(world) and "Yes: 0 (0%)" in await results_text(world)
+    res = await alice.click(poll, label="Retract my vote")
+    assert res.response.content == "Your vote on poll #1 (**No**) is retracted."
+    res = await alice.click(poll, label="Retract my vote")
+    assert res.response.content == "You have no vote on poll #1 to retract."
+    assert "Nobody has voted yet" in await results_text(world)
+
+
+async def test_multiple_choices_toggle_up_to_the_maximum(world):
+    poll = await open_poll(world, max_choices=2, hide_results=False)
+    alice = world.members[0]
+    await alice.click(poll, label="Yes")
+    res = await alice.click(poll, label="Not yet")
+    assert "Added **Not yet**" in res.response.content and "(2 of up to 2)" in res.response.content
+    res = await alice.click(poll, label="No")
+    assert "already chosen 2 answers" in res.response.content
+    res = await alice.click(poll, label="Yes")
+    assert "Removed **Yes**" in res.response.content
+    text = await results_text(world)
+    assert "Yes: 0 (0%)" in text and "Not yet: 1 (100%)" in text and "Voters: 1" in text
+
+
+async def test_max_choices_above_the_number_of_answers_is_capped(world):
+    res = await create_poll(world, options="Yes; No", max_choices=5)
+    assert "it has 2, so that is the limit" in res.response.content
+    assert (await world.bot.store.get_poll(world.guild.id, 1)).max_choices == 2
+
+
+async def test_results_hidden_while_open_then_shown_at_close(world):
+    poll = await open_poll(world)
+    for member, answer in zip(world.members[:3], ["Yes", "Yes", "No"], strict=True):
+        await member.click(poll, label=answer)
+    for viewer in (world.members[0], world.facilitator):
+        text = await results_text(world, actor=viewer)
+        assert "hidden until it closes" in text and "3 people have voted so far" in text
+        assert "Yes" not in text and "%" not in text
+    res = await world.facilitator.slash(world.channel, "poll close", poll=1)
+    assert res.ephemeral and "Poll #1 is closed" in res.response.content
+    closed = find_message(world, poll.id)
+    assert closed.embeds[0].title == "Poll #1 · Closed" and all(b.disabled for b in buttons(closed))
+    [posted] = replies_to(world, poll)
+    posted_text = embed_text(posted.embeds[0])
+    assert "Yes: 2 (67%)" in posted_text and "No: 1 (33%)" in posted_text and "Voters: 3" in posted_text
+    text = await results_text(world)
+    assert "Yes: 2 (67%)" in text and "Not yet: 0 (0%)" in text and "Undeclared (3)" in text
+    res = await world.facilitator.slash(world.channel, "poll close", poll=1)
+    assert "already closed" in res.response.content
+    with pytest.raises(simcord.SetupError, match="disabled"):
+        await world.members[3].click(closed, label="Yes")
+
+
+async def test_a_vote_after_close_is_refused_by_the_service(world):
+    await open_poll(world)
+    stored = await world.bot.store.get_poll(world.guild.id, 1)
+    await world.facilitator.slash(world.channel, "poll close", poll=1)
+    cog = world.bot.get_cog("Polls")
+    with pytest.raises(Exception, match="has closed"):
+        await cog.record_vote(world.guild.id, stored.id, world.members[0].id, 0)
+
+
+async def test_unknown_poll_numbers_get_a_polite_answer(world):
+    res = await world.members[0].slash(world.channel, "poll results", poll=9)
+    assert res.ephemeral and "There is no poll #9" in res.response.content
+    res = await world.facilitator.slash(world.channel, "poll close", poll=9)
+    assert "There is no poll #9" in res.response.content
+
+
+async def test_list_shows_open_polls_with_closing_times(world):
+    res = await world.members[0].slash(world.channel, "poll list")
+    assert "No polls are open" in res.response.embeds[0].description
+    await create_poll(world, hours=2)
+    await create_poll(world, hours=1, question="Shorter?", secret=True)
+    await world.facilitator.slash(world.channel, "poll create", question="Closed one?", options="A; B")
+    await world.facilitator.slash(world.channel, "poll close", poll=3)
+    text = (await world.members[0].slash(world.channel, "poll list")).response.embeds[0].description
+    assert "#1" in text and "#2" in text and "#3" not in text
+    assert text.index("#2") < text.index("#1")  # soonest closing first
+    soonest = int(world.env.now().timestamp()) + 3600
+    assert f"<t:{soonest}:F>" in text and "secret ballot" in text
+
+
+async def test_store_keeps_votes_with_the_voters_group_at_vote_time(world, db_path):
+    poll = await open_poll(world)
+    alice = world.members[0]
+    await alice.slash(world.channel, "profile set", stakeholder="academia")
+    await alice.click(poll, label="Yes")
+    await alice.slash(world.channel, "profile set", stakeholder="government")
+    assert sql(db_path, "SELECT user_id, position, stakeholder, voted_at FROM poll_votes") == [
+        (alice.id, 0, "academia", to_db_time(world.env.now()))
+    ]

@@ -1,0 +1,154 @@
+"""Polls over (virtual) time: closing at the deadline, closing-soon notices, restarts and Discord failures."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.scheduling import retry_delay
+from tests.conftest import embed_text, restart
+from tests.test_polls import buttons, find_message, open_poll, replies_to
+
+HOUR = 3600
+
+
+def results_replies(world, poll: discord.Message) -> list[discord.Message]:
+    return [m for m in replies_to(world, poll) if m.embeds and (m.embeds[0].title or "").startswith("Results")]
+
+
+def notices(world, poll: discord.Message) -> list[discord.Message]:
+    return [m for m in replies_to(world, poll) if "closes" in m.content]
+
+
+async def test_poll_closes_by_itself_at_the_virtual_deadline_once(world):
+    poll = await open_poll(world, hours=1)
+    await world.members[0].click(poll, label="No")
+    await world.env.advance_time(HOUR - 1)
+    await world.bot.tick()
+    assert results_replies(world, poll) == [] and not any(b.disabled for b in buttons(find_message(world, poll.id)))
+    await world.env.advance_time(1)
+    await world.bot.tick()
+    await world.bot.tick()
+    closed = find_message(world, poll.id)
+    assert closed.embeds[0].title == "Poll #1 · Closed" and all(b.disabled for b in buttons(closed))
+    [posted] = results_replies(world, poll)
+    assert (
+        "No: 1 (100%)" in embed_text(posted.embeds[0]) and posted.content == "Poll #1 has closed. Here are the results."
+    )
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()
+    assert len(results_replies(world, poll)) == 1
+    assert await world.bot.store.polls_with_due_work() == []
+
+
+async def test_closing_soon_notice_is_posted_once_before_close(world):
+    poll = await open_poll(world, hours=3)
+    await world.env.advance_time(2 * HOUR - 1)
+    await world.bot.tick()
+    assert notices(world, poll) == []
+    await world.env.advance_time(1)
+    await world.bot.tick()
+    await world.bot.tick()
+    [notice] = notices(world, poll)
+    closes = int(world.env.now().timestamp()) + HOUR
+    assert notice.content.startswith(f"⏳ Poll #1 closes <t:{closes}:R>") and not notice.mentions
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()
+    assert len(notices(world, poll)) == 1 and len(results_replies(world, poll)) == 1
+
+
+async def test_no_closing_soon_notice_for_a_poll_not_longer_than_twice_the_lead(world):
+    poll = await open_poll(world, hours=2)
+    for _ in range(2):
+        await world.env.advance_time(HOUR)
+        await world.bot.tick()
+    assert notices(world, poll) == [] and len(results_replies(world, poll)) == 1
+
+
+async def test_a_deadline_missed_while_the_bot_was_down_closes_at_restart_once(world, settings):
+    poll = await open_poll(world, hours=1)
+    await world.members[0].click(poll, label="Yes")
+    await world.env.advance_time(3 * HOUR)  # nobody ticks: the bot is "down"
+    bot = await restart(world.env, settings)
+    await world.env.settle()  # the fresh bot ticks once at start-up (on_ready)
+    assert bot.ticks >= 1
+    [posted] = results_replies(world, poll)
+    assert "Yes: 1 (100%)" in embed_text(posted.embeds[0])
+    assert all(b.disabled for b in buttons(find_message(world, poll.id)))
+    await bot.tick()
+    assert len(results_replies(world, poll)) == 1 and notices(world, poll) == []
+
+
+async def test_buttons_keep_working_after_a_restart(world, settings):
+    poll = await open_poll(world, hide_results=False)
+    alice, bob = world.members[:2]
+    await alice.click(poll, label="Yes")
+    await restart(world.env, settings)
+    res = await alice.click(poll, label="No")
+    assert res.response.content == "Your vote on poll #1 is changed to **No** (it was **Yes**)."
+    res = await bob.click(poll, label="Not yet")
+    assert "recorded" in res.response.content
+    res = await bob.slash(world.channel, "poll results", poll=1)
+    text = embed_text(res.response.embeds[0])
+    assert "No: 1 (50%)" in text and "Not yet: 1 (50%)" in text and "Voters: 2" in text
+
+
+async def test_failed_edit_leaves_the_closing_due_and_a_later_tick_completes_it_once(world):
+    poll = await open_poll(world, hours=1)
+    world.env.inject_error("PATCH", "/channels/*/messages/*", status=500)
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()  # must not raise
+    assert not any(b.disabled for b in buttons(find_message(world, poll.id)))
+    assert len(results_replies(world, poll)) == 1  # the results reply is its own step
+    stored = await world.bot.store.get_poll_by_id((await world.bot.store.get_poll(world.guild.id, 1)).id)
+    assert stored.is_closed and stored.close_attempts == 1
+    assert stored.close_retry_at == world.env.now() + retry_delay(1)
+    await world.bot.tick()  # before the retry time: nothing
+    assert not any(b.disabled for b in buttons(find_message(world, poll.id)))
+    await world.env.advance_time(retry_delay(1).total_seconds())
+    await world.bot.tick()
+    await world.bot.tick()
+    assert all(b.disabled for b in buttons(find_message(world, poll.id)))
+    assert len(results_replies(world, poll)) == 1
+
+
+async def test_failed_results_post_is_retried_and_posted_exactly_once(world):
+    poll = await open_poll(world, hours=1)
+    world.env.inject_error("POST", "/channels/*/messages", status=500)
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()
+    assert results_replies(world, poll) == []
+    assert all(b.disabled for b in buttons(find_message(world, poll.id)))  # the edit succeeded and is kept
+    world.env.inject_error("POST", "/channels/*/messages", status=503)
+    await world.env.advance_time(retry_delay(1).total_seconds())
+    await world.bot.tick()
+    assert results_replies(world, poll) == []
+    await world.env.advance_time(retry_delay(2).total_seconds())
+    await world.bot.tick()
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()
+    assert len(results_replies(world, poll)) == 1
+    patches = [r for r in world.env.http_requests if r.method == "PATCH" and f"/messages/{poll.id}" in r.path]
+    assert len(patches) == 1
+
+
+async def test_close_command_says_when_discord_failed_and_the_tick_finishes_it(world):
+    poll = await open_poll(world)
+    world.env.inject_error("POST", "/channels/*/messages", status=500)
+    res = await world.facilitator.slash(world.channel, "poll close", poll=1)
+    assert "retry by itself" in res.response.content
+    assert results_replies(world, poll) == []
+    await world.env.advance_time(60)
+    await world.bot.tick()
+    assert len(results_replies(world, poll)) == 1
+
+
+async def test_a_failed_closing_soon_notice_is_retried_once(world):
+    poll = await open_poll(world, hours=3)
+    world.env.inject_error("POST", "/channels/*/messages", status=500)
+    await world.env.advance_time(2 * HOUR)
+    await world.bot.tick()
+    assert notices(world, poll) == []
+    await world.env.advance_time(60)
+    await world.bot.tick()
+    await world.bot.tick()
+    assert len(notices(world, poll)) == 1

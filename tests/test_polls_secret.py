@@ -1,0 +1,116 @@
+"""Secret ballots (read straight from the SQLite file), small-group suppression, and bursts of votes."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.core.polls import OTHER
+from tests.conftest import embed_text
+from tests.test_polls import create_poll, open_poll, replies_to, sql
+
+HOUR = 3600
+
+
+def tables_holding(db_path: Path, values: set[int]) -> set[tuple[str, str]]:
+    """Every (table, column) of the database in which any of `values` appears, as a number or inside text."""
+    found: set[tuple[str, str]] = set()
+    texts = {str(value) for value in values}
+    for (table,) in sql(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'"):
+        columns = [row[1] for row in sql(db_path, f'PRAGMA table_info("{table}")')]
+        for column in columns:
+            for (cell,) in sql(db_path, f'SELECT "{column}" FROM "{table}"'):
+                if cell in values or (isinstance(cell, str) and any(text in cell for text in texts)):
+                    found.add((table, column))
+    return found
+
+
+def file_bytes(db_path: Path) -> bytes:
+    """The database as it lies on disk: the main file plus any write-ahead log."""
+    wal = db_path.with_name(db_path.name + "-wal")
+    return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+
+async def test_secret_poll_stores_no_user_ids_and_erases_its_salt_at_close(world, db_path):
+    poll = await open_poll(world, secret=True, hours=1)
+    with_profile, without_profile = world.members[:2], world.members[2:]
+    for member in with_profile:
+        await member.slash(world.channel, "profile set", stakeholder="civil-society")
+    for member, answer in zip(world.members, ["Yes", "No", "Yes", "Yes"], strict=True):
+        res = await member.click(poll, label=answer)
+        assert "Secret ballot" in res.response.content
+    await world.members[3].click(poll, label="Not yet")  # a change of mind while open
+    voters = {member.id for member in world.members}
+
+    [(poll_id, salt)] = sql(db_path, "SELECT id, salt FROM polls")
+    ballots = sql(db_path, "SELECT voter_key, position, stakeholder FROM poll_ballots")
+    keys = {key for key, _, _ in ballots}
+    assert len(salt) == 32 and len(keys) == 4 and all(len(key) == 32 for key in keys)
+    assert sorted((position, group or "") for _, position, group in ballots) == [
+        (0, ""),
+        (0, "civil-society"),
+        (1, "civil-society"),
+        (2, ""),
+    ]
+    assert tables_holding(db_path, voters) == {("profiles", "user_id")}  # while open, too
+
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()
+
+    assert sql(db_path, "SELECT count(*) FROM poll_ballots") == [(0,)]
+    assert sql(db_path, "SELECT salt, closed_at IS NOT NULL FROM polls") == [(None, 1)]
+    assert tables_holding(db_path, voters) == {("profiles", "user_id")}
+    assert tables_holding(db_path, {member.id for member in without_profile}) == set()
+    on_disk = file_bytes(db_path)
+    assert salt not in on_disk and not any(key in on_disk for key in keys)
+    # only the published counts remain (4 voters: every group under 3 is "other")
+    assert sql(db_path, "SELECT grp, voters FROM poll_result_groups WHERE poll_id = ?", poll_id) == [(OTHER, 4)]
+    [posted] = replies_to(world, poll)
+    text = embed_text(posted.embeds[0])
+    assert "Yes: 2 (50%)" in text and "No: 1 (25%)" in text and "Not yet: 1 (25%)" in text and "Voters: 4" in text
+
+
+async def test_groups_under_three_voters_are_merged_into_other(world):
+    poll = await open_poll(world, hide_results=False)
+    people = world.members + [world.add_member(f"late{i}") for i in range(3)]
+    groups = ["government"] * 3 + ["civil-society"] * 2 + [None] * 2
+    for member, group in zip(people, groups, strict=True):
+        if group:
+            await member.slash(world.channel, "profile set", stakeholder=group)
+        await member.click(poll, label="Yes" if group == "government" else "No")
+    res = await world.members[0].slash(world.channel, "poll results", poll=1)
+    embed = res.response.embeds[0]
+    assert [field.name for field in embed.fields] == ["Government (3)", "Other (4)"]
+    assert embed.fields[0].value == "Yes: 3 (100%)" and embed.fields[1].value == "No: 4 (100%)"
+    assert "Civil society" not in embed_text(embed) and "Undeclared" not in embed_text(embed)
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])
+async def test_a_burst_of_500_votes_counts_each_exactly_once(world, secret):
+    """500 members clicking at once, then all again (some confirming, some changing): the service the buttons use."""
+    await create_poll(world, secret=secret, hide_results=False)
+    poll = await world.bot.store.get_poll(world.guild.id, 1)
+    cog = world.bot.get_cog("Polls")
+    users = range(10_000, 10_500)
+    first = await asyncio.gather(*(cog.record_vote(world.guild.id, poll.id, user, user % 3) for user in users))
+    second = await asyncio.gather(*(cog.record_vote(world.guild.id, poll.id, user, user % 2) for user in users))
+    assert len(first) == len(second) == 500
+    counts = await world.bot.store.poll_counts(poll)
+    assert counts.voters == {"undeclared": 500}
+    assert {position: counts.votes.get(("undeclared", position), 0) for position in range(3)} == {0: 250, 1: 250, 2: 0}
+    await world.facilitator.slash(world.channel, "poll close", poll=1)
+    text = embed_text((await world.members[0].slash(world.channel, "poll results", poll=1)).response.embeds[0])
+    assert "Yes: 250 (50%)" in text and "No: 250 (50%)" in text and "Voters: 500" in text
+
+
+async def test_many_members_clicking_through_discord_each_count_once(world):
+    poll = await open_poll(world, hide_results=False)
+    people = world.members + [world.add_member(f"remote{i}") for i in range(8)]
+    for index, member in enumerate(people):
+        await member.click(poll, label=["Yes", "No", "Not yet"][index % 3])
+    for member in people[:4]:
+        await member.click(poll, label="Yes")
+    text = embed_text((await world.members[0].slash(world.channel, "poll results", poll=1)).response.embeds[0])
+    assert "Voters: 12" in text and "Yes: 6 (50%)" in text and "No: 3 (25%)" in text and "Not yet: 3 (25%)" in text
