@@ -11,9 +11,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.demo.positions import DemoError, PositionsChapter
+from bot.demo.positions import PositionsChapter
 from bot.demo.record import write_record
-from bot.demo.rehearsal import Rehearsal, build_world, ordered_steps
+from bot.demo.rehearsal import DemoError, Rehearsal, build_world, ordered_steps
 from bot.demo.roster import ROSTER, Participant
 from bot.demo.tallies import TallyChapter, ThemeResult
 from bot.demo.timeline import Calendar, Chapter, ForumClock

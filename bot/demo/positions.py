@@ -10,31 +10,14 @@ from functools import partial
 from random import Random
 from typing import TYPE_CHECKING
 
+from bot.demo.rehearsal import DemoError, expect
 from bot.demo.roster import ROSTER, Participant
 from bot.demo.script import Move, final_positions, plan_positions
 from bot.demo.timeline import Calendar, Step
 from bot.forum import REGIONS, STAKEHOLDERS
 
 if TYPE_CHECKING:
-    import simcord
-
     from bot.demo.rehearsal import Rehearsal
-
-
-class DemoError(RuntimeError):
-    """The bot did not answer the way the script expected: the rehearsal stops and says so."""
-
-
-def expect(result: simcord.InteractionResult, *needles: str) -> str:
-    """The bot's (ephemeral) answer, checked to contain every needle."""
-    response = result.response
-    text = response.content if response is not None else ""
-    if response is not None and response.embeds:
-        text += "\n" + "\n".join(embed.description or embed.title or "" for embed in response.embeds)
-    missing = [needle for needle in needles if needle not in text]
-    if missing:
-        raise DemoError(f"expected the bot to answer with {missing!r}; it answered: {text!r}")
-    return text
 
 
 class PositionsChapter:

@@ -27,6 +27,22 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+class DemoError(RuntimeError):
+    """The bot did not answer the way the script expected: the rehearsal stops and says so."""
+
+
+def expect(result: simcord.InteractionResult, *needles: str) -> str:
+    """The bot's (ephemeral) answer, checked to contain every needle."""
+    response = result.response
+    text = response.content if response is not None else ""
+    if response is not None and response.embeds:
+        text += "\n" + "\n".join(embed.description or embed.title or "" for embed in response.embeds)
+    missing = [needle for needle in needles if needle not in text]
+    if missing:
+        raise DemoError(f"expected the bot to answer with {missing!r}; it answered: {text!r}")
+    return text
+
+
 @dataclass
 class Rehearsal:
     """What every step and chapter works with: the simulated server, the bot, and the record being written."""
@@ -105,7 +121,10 @@ class Rehearsal:
         return min((moment for moment in times if moment is not None), default=None)
 
 
-def build_world(env: simcord.Env, settings: Settings, roster: tuple[Participant, ...]) -> tuple:
+World = tuple["simcord.GuildHandle", "simcord.ChannelHandle", "simcord.MemberActor", dict[str, "simcord.MemberActor"]]
+
+
+def build_world(env: simcord.Env, settings: Settings, roster: tuple[Participant, ...]) -> World:
     """The forum's server: one channel, the two roles, the facilitator and every participant."""
     guild = env.create_guild(name="IGF 2012 Open Forum (rehearsal)", id=settings.discord.guild_id or None)
     channel = guild.create_text_channel("open-forum", topic=settings.session.title)

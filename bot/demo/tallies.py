@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING
 
-from bot.demo.positions import DemoError, expect
 from bot.demo.record import quoted
+from bot.demo.rehearsal import DemoError, expect
 from bot.demo.timeline import Calendar, Section, Step
 
 if TYPE_CHECKING:
