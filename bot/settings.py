@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from bot.core.durations import parse_duration
+from bot.core.schedule import parse_weekly
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
 
 COMMAND_NAME = re.compile(r"^[a-z0-9_-]{1,32}$")
@@ -113,6 +114,39 @@ class PollSettings(_Section):
     @classmethod
     def _duration(cls, value: Any) -> Any:
         return parse_duration(value) if isinstance(value, str) else value
+
+
+class DigestSettings(_Section):
+    """When digests fall due: lead before the session, delay after it, a weekly time, and how late is too late."""
+
+    before: timedelta | None = timedelta(hours=24)
+    after: timedelta | None = timedelta(hours=24)
+    weekly: str = "mon 09:00"
+    timezone: str | None = None
+    grace: timedelta = timedelta(hours=12)
+
+    @field_validator("before", "after", mode="before")
+    @classmethod
+    def _optional_duration(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().lower() == "off":
+            return None
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("grace", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("weekly")
+    @classmethod
+    def _weekly(cls, value: str) -> str:
+        weekly = parse_weekly(value)
+        return "off" if weekly is None else str(weekly)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_timezone(value)
 
 
 class StanceConfig(_Section):
@@ -206,6 +240,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = PrivacySettings()
     profiles: ProfileSettings = ProfileSettings()
     polls: PollSettings = PollSettings()
+    digest: DigestSettings = DigestSettings()
     themes: tuple[ThemeConfig, ...] = Field(default_factory=_default_themes)
     token: SecretStr | None = Field(default=None, exclude=True, repr=False)
 

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
 async def load_cogs(bot: ConcordBot) -> None:
     """One ThemeCog per configured theme, then the cross-theme cogs."""
+    from cogs.digests import DigestCog
     from cogs.polls import PollCog
     from cogs.profile import ProfileCog
     from cogs.themes import ThemeCog
@@ -18,3 +19,4 @@ async def load_cogs(bot: ConcordBot) -> None:
         await bot.add_cog(ThemeCog(bot, theme))
     await bot.add_cog(ProfileCog(bot))
     await bot.add_cog(PollCog(bot))
+    await bot.add_cog(DigestCog(bot))

@@ -8,10 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import demo as demo_command
+from bot.cli import report as report_command
 from bot.cli import run as run_command
 from bot.settings import ConfigError
 
-COMMANDS = (run_command, demo_command)
+COMMANDS = (run_command, demo_command, report_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

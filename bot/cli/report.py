@@ -1,0 +1,123 @@
+"""`python -m bot report`: a server's digest rendered offline from the database (Markdown, HTML, JSON, CSV).
+
+`--kind before|after|weekly` reproduces the latest digest of that kind this server posted, as of
+the moment its content was taken (so the report says what the panel saw); when none was posted
+yet, and for `--kind now`, the digest is taken as of now.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import discord
+
+from bot.core.digest import Digest, build_digest
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.digests import load_digest_source
+
+KINDS = ("before", "after", "weekly", "now")
+FORMATS = ("markdown", "html", "json", "csv")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    report = sub.add_parser("report", help="render a server's digest offline from the database")
+    report.add_argument("--config", default=None, help="path to config.toml (default: defaults and environment only)")
+    report.add_argument("--guild", type=int, required=True, help="the Discord server (guild) id")
+    report.add_argument("--kind", choices=KINDS, default="now", help="which digest (default: now)")
+    report.add_argument("--format", choices=FORMATS, default="markdown", help="output format (default: markdown)")
+    report.add_argument(
+        "--out", default=None, help="output file (default: standard output); for csv, a directory (required)"
+    )
+    report.add_argument(
+        "--at", type=_moment, default=None, help="report as of this ISO 8601 time with offset (default: now)"
+    )
+    report.set_defaults(handler=run_report)
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. 2012-11-08T12:00:00+04:00")
+    return moment
+
+
+def run_report(args: argparse.Namespace) -> int:
+    settings = Settings.load(args.config)
+    if args.format == "csv" and not args.out:
+        print("concord report: --format csv writes two files: give a directory with --out DIR", file=sys.stderr)
+        return 2
+    if not Path(settings.database.path).exists():
+        print(f"concord report: no database at {settings.database.path} (check --config)", file=sys.stderr)
+        return 2
+    return asyncio.run(_report(settings, args))
+
+
+async def _report(settings: Settings, args: argparse.Namespace) -> int:
+    store = await Store.open(settings.database.path)
+    try:
+        now = args.at or discord.utils.utcnow()
+        as_of = await _as_of(store, args.guild, args.kind, now)
+        slugs = [theme.slug for theme in settings.themes]
+        source = await load_digest_source(store, args.guild, slugs, as_of)
+    finally:
+        await store.close()
+    if not any(source.histories.values()):
+        print(f"concord report: note: no positions recorded for guild {args.guild}", file=sys.stderr)
+    if args.format == "csv":
+        from bot.render.csv_export import write_csv
+
+        for path in write_csv(Path(args.out), settings, source, as_of):
+            print(f"wrote {path}", file=sys.stderr)
+        return 0
+    digest = build_digest(settings, source, args.kind, as_of)
+    _write(render(digest, args.format, Path(args.out) if args.out else None), args.out)
+    return 0
+
+
+async def _as_of(store: Store, guild_id: int, kind: str, now: datetime) -> datetime:
+    """The moment the latest posted digest of `kind` was taken, else now."""
+    if kind == "now":
+        return now
+    posted = [item for item in await store.posted_digests(guild_id) if item.kind == kind and item.snapshot_at <= now]
+    if not posted:
+        print(f"concord report: no {kind} digest posted yet in guild {guild_id}: reporting as of now", file=sys.stderr)
+        return now
+    return posted[-1].snapshot_at
+
+
+def render(digest: Digest, fmt: str, out: Path | None) -> str:
+    """The report text; Markdown written to a file gets its chart as a PNG beside it."""
+    if fmt == "json":
+        from bot.render.digest_json import digest_json
+
+        return digest_json(digest)
+    from bot.render.charts import digest_chart_png
+
+    if fmt == "html":
+        from bot.render.digest_html import digest_html
+
+        return digest_html(digest, digest_chart_png(digest))
+    from bot.render.digest_markdown import digest_markdown
+
+    chart_name = None
+    if out is not None:
+        chart = out.with_suffix(".png")
+        chart.parent.mkdir(parents=True, exist_ok=True)
+        chart.write_bytes(digest_chart_png(digest))
+        chart_name = chart.name
+    return digest_markdown(digest, chart_name)
+
+
+def _write(text: str, out: str | None) -> None:
+    if out is None:
+        sys.stdout.write(text)
+        return
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}", file=sys.stderr)

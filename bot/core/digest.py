@@ -1,0 +1,249 @@
+"""A digest of one server's discussion at one moment: a pure function over data read from the store.
+
+Discord, the command-line report and the demo all render the same `Digest`, so what the
+EC quotes from a report is what the panel saw in Discord. Every number is recomputed from
+the append-only history as of the digest's time, never from a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.core.history import Shift, positions_as_of, shift_table
+from bot.core.models import HistoryEntry, Profile
+from bot.core.polls import ClosedPoll
+from bot.core.schedule import DigestPlan
+from bot.core.tally import GroupTally, count_stances, tally
+from bot.forum import REGIONS, STAKEHOLDERS, UNDECLARED, UNDECLARED_LABEL
+
+if TYPE_CHECKING:
+    from bot.settings import Settings, ThemeConfig
+
+QUOTES_PER_STANCE = 3
+KIND_TITLES = {
+    "before": "Before the session",
+    "after": "After the session",
+    "weekly": "Weekly digest",
+    "now": "Digest",
+}
+
+
+def group_label(key: str) -> str:
+    """A stakeholder group's or region's display name."""
+    if key == UNDECLARED:
+        return UNDECLARED_LABEL
+    return STAKEHOLDERS.get(key) or REGIONS.get(key) or key
+
+
+@dataclass(frozen=True, slots=True)
+class PostedDigest:
+    """A digest this server has posted: its key and the moment its content was taken."""
+
+    kind: str
+    due_at: datetime
+    snapshot_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSource:
+    """Everything a digest is built from, as read from the store (histories in recorded order)."""
+
+    histories: Mapping[str, Sequence[HistoryEntry]]
+    profiles: Mapping[int, Profile] = field(default_factory=dict)
+    names: Mapping[int, str] = field(default_factory=dict)
+    posted: Sequence[PostedDigest] = ()
+    polls: Sequence[ClosedPoll] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StanceSummary:
+    key: str
+    label: str
+    count: int
+    percent: int
+    change: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    text: str
+    attribution: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StanceQuotes:
+    """The most recent rationales for one stance, and how many others there are."""
+
+    key: str
+    label: str
+    quotes: tuple[Quote, ...]
+    more: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeDigest:
+    slug: str
+    title: str
+    question: str
+    participants: int
+    participants_change: int | None
+    stances: tuple[StanceSummary, ...]
+    by_stakeholder: tuple[GroupTally, ...]
+    by_region: tuple[GroupTally, ...]
+    missing_stakeholders: tuple[str, ...]
+    missing_regions: tuple[str, ...]
+    quotes: tuple[StanceQuotes, ...]
+    shift: Shift | None
+    stance_labels: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    kind: str
+    session_title: str
+    as_of: datetime
+    previous_at: datetime | None
+    shift_from: datetime | None
+    shift_basis: str | None
+    attribution: str
+    themes: tuple[ThemeDigest, ...]
+    polls: tuple[ClosedPoll, ...]
+    timezone: str = "UTC"
+
+    @property
+    def heading(self) -> str:
+        return f"{KIND_TITLES.get(self.kind, 'Digest')} — {self.session_title}"
+
+
+def previous_digest_at(posted: Sequence[PostedDigest], as_of: datetime) -> datetime | None:
+    """The content time of this server's latest digest before `as_of`."""
+    return max((item.snapshot_at for item in posted if item.snapshot_at < as_of), default=None)
+
+
+def shift_origin(
+    posted: Sequence[PostedDigest], plan: DigestPlan, as_of: datetime
+) -> tuple[datetime | None, str | None]:
+    """Where the after-session shift starts: the before-session digest's time if one was posted,
+    else the time it was due, else the session start."""
+    befores = [item.snapshot_at for item in posted if item.kind == "before" and item.snapshot_at <= as_of]
+    if befores:
+        return max(befores), "the before-session digest"
+    if plan.before_at is not None and plan.before_at <= as_of:
+        return plan.before_at, "the time the before-session digest was due"
+    if plan.starts_at <= as_of:
+        return plan.starts_at, "the start of the session"
+    return None, None
+
+
+def build_digest(settings: Settings, source: DigestSource, kind: str, as_of: datetime) -> Digest:
+    """The digest of `kind` as of `as_of`, compared with the previous digest (and, after the
+    session, with the before-session digest)."""
+    plan = DigestPlan.from_settings(settings)
+    previous_at = previous_digest_at(source.posted, as_of)
+    shift_from, basis = shift_origin(source.posted, plan, as_of) if kind == "after" else (None, None)
+    themes = tuple(_theme_digest(settings, theme, source, as_of, previous_at, shift_from) for theme in settings.themes)
+    polls = tuple(
+        sorted(
+            (p for p in source.polls if p.closed_at <= as_of and (previous_at is None or p.closed_at > previous_at)),
+            key=lambda p: (p.closed_at, p.number),
+        )
+    )
+    return Digest(
+        kind=kind,
+        session_title=settings.session.title,
+        as_of=as_of,
+        previous_at=previous_at,
+        shift_from=shift_from,
+        shift_basis=basis,
+        attribution=settings.privacy.attribution,
+        themes=themes,
+        polls=polls,
+        timezone=plan.zone.key,
+    )
+
+
+def _theme_digest(
+    settings: Settings,
+    theme: ThemeConfig,
+    source: DigestSource,
+    as_of: datetime,
+    previous_at: datetime | None,
+    shift_from: datetime | None,
+) -> ThemeDigest:
+    entries = source.histories.get(theme.slug, ())
+    current = positions_as_of(entries, as_of)
+    options = [(stance.key, stance.label) for stance in theme.stances]
+    by_stakeholder = tally(
+        ((e.stance or "", _profile_field(source, u, "stakeholder")) for u, e in current.items()), options
+    )
+    by_region = tally(
+        ((e.stance or "", _profile_field(source, u, "region")) for u, e in current.items()), options, tuple(REGIONS)
+    )
+    earlier: dict[str, int] | None = None
+    if previous_at is not None:
+        then = positions_as_of(entries, previous_at).values()
+        earlier = {item.key: item.count for item in count_stances((e.stance or "" for e in then), options)}
+    stances = tuple(
+        StanceSummary(
+            item.key, item.label, item.count, item.percent, None if earlier is None else item.count - earlier[item.key]
+        )
+        for item in by_stakeholder.stances
+    )
+    return ThemeDigest(
+        slug=theme.slug,
+        title=theme.title,
+        question=theme.question,
+        participants=by_stakeholder.total,
+        participants_change=None if earlier is None else by_stakeholder.total - sum(earlier.values()),
+        stances=stances,
+        by_stakeholder=by_stakeholder.groups,
+        by_region=by_region.groups,
+        missing_stakeholders=_missing(settings.profiles.expected_stakeholders, by_stakeholder.groups),
+        missing_regions=_missing(settings.profiles.expected_regions, by_region.groups),
+        quotes=tuple(_quotes(settings, theme, source, current)),
+        shift=None if shift_from is None else shift_table(entries, shift_from, as_of, [key for key, _ in options]),
+        stance_labels=dict(options),
+    )
+
+
+def _profile_field(source: DigestSource, user_id: int, name: str) -> str | None:
+    profile = source.profiles.get(user_id)
+    return getattr(profile, name) if profile is not None else None
+
+
+def _missing(expected: Sequence[str], groups: Sequence[GroupTally]) -> tuple[str, ...]:
+    present = {group.group for group in groups if group.total}
+    return tuple(group_label(key) for key in expected if key not in present)
+
+
+def _quotes(
+    settings: Settings, theme: ThemeConfig, source: DigestSource, current: Mapping[int, HistoryEntry]
+) -> list[StanceQuotes]:
+    """Per stance, the most recent rationales (agreement scores may refine the choice later)."""
+    named = settings.privacy.attribution == "named"
+    found = []
+    for stance in theme.stances:
+        with_reason = sorted(
+            ((user, entry) for user, entry in current.items() if entry.stance == stance.key and entry.rationale),
+            key=lambda item: (item[1].at, item[0]),
+            reverse=True,
+        )
+        quotes = tuple(
+            Quote(entry.rationale or "", _attribution(source, user, named), entry.at)
+            for user, entry in with_reason[:QUOTES_PER_STANCE]
+        )
+        if quotes:
+            found.append(StanceQuotes(stance.key, stance.label, quotes, len(with_reason) - len(quotes)))
+    return found
+
+
+def _attribution(source: DigestSource, user_id: int, named: bool) -> str:
+    """Chatham House: the stakeholder group only; named: the name, then the group."""
+    group = group_label(_profile_field(source, user_id, "stakeholder") or UNDECLARED)
+    if not named:
+        return group
+    return f"{source.names.get(user_id, 'a participant')} ({group})"

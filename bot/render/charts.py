@@ -1,0 +1,123 @@
+"""PNG bar charts of a stance (or poll option) distribution, one panel per theme.
+
+Built with matplotlib's object API on the Agg canvas (no pyplot: no global figure state, safe
+in a running bot) and kept small, so a chart costs tens of milliseconds, not seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from bot.core.digest import Digest
+from bot.core.polls import ClosedPoll, PollResults
+from bot.core.tally import Tally, percent
+
+BAR_COLOUR = "#003399"  # the EU flag's blue, as in the embeds
+WIDTH_INCHES = 7.0
+DPI = 100
+LABEL_WIDTH = 34
+MAX_BARS = 12
+LEFT, RIGHT = 0.36, 0.88
+HEADER, PANEL_TITLE, BAR, AXIS = 0.5, 0.35, 0.34, 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPanel:
+    """One panel: a title and a count per labelled bar, in display order."""
+
+    title: str
+    labels: tuple[str, ...]
+    counts: tuple[int, ...]
+    percents: tuple[int, ...] | None = None  # e.g. a poll's share of voters; default: share of the bars' total
+
+
+def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
+    lines = textwrap.wrap(text, width) or [""]
+    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+
+
+def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> bytes:
+    """Horizontal bars with the count and whole percentage on each; returns the PNG bytes.
+
+    Panels are laid out by hand in inches (no tight_layout), which keeps rendering quick.
+    """
+    panels = list(panels) or [ChartPanel("No data", (), ())]
+    bars = [max(1, min(len(panel.labels), MAX_BARS)) for panel in panels]
+    header = HEADER if title else 0.1
+    heights = [PANEL_TITLE + BAR * count + AXIS for count in bars]
+    total = header + sum(heights) + 0.1
+    figure = Figure(figsize=(WIDTH_INCHES, total), dpi=DPI)
+    FigureCanvasAgg(figure)
+    if title:
+        figure.text(0.02, 1 - 0.3 / total, title, fontsize=11, fontweight="bold", va="center")
+    top = total - header
+    for panel, height, count in zip(panels, heights, bars, strict=True):
+        bottom = top - height + AXIS
+        axes = figure.add_axes((LEFT, bottom / total, RIGHT - LEFT, BAR * count / total))
+        figure.text(0.02, (top - PANEL_TITLE / 2) / total, _wrap(panel.title, 90), fontsize=9, va="center")
+        _draw_panel(axes, panel)
+        top -= height
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def _draw_panel(axes: object, panel: ChartPanel) -> None:
+    labels = [_wrap(label) for label in panel.labels[:MAX_BARS]]
+    counts = list(panel.counts[:MAX_BARS])
+    total = sum(panel.counts)
+    positions = list(range(len(counts)))
+    axes.barh(positions, counts, color=BAR_COLOUR, height=0.6)  # type: ignore[attr-defined]
+    axes.set_yticks(positions, labels, fontsize=8)  # type: ignore[attr-defined]
+    axes.invert_yaxis()  # type: ignore[attr-defined]
+    axes.set_xlim(0, max([*counts, 1]) * 1.25)  # type: ignore[attr-defined]
+    axes.tick_params(axis="x", labelsize=7)  # type: ignore[attr-defined]
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # type: ignore[attr-defined]
+    for spine in ("top", "right"):
+        axes.spines[spine].set_visible(False)  # type: ignore[attr-defined]
+    shares = panel.percents or tuple(percent(count, total) for count in panel.counts)
+    for position, count, share in zip(positions, counts, shares, strict=False):
+        axes.text(count, position, f" {count} ({share}%)", va="center", fontsize=7)  # type: ignore[attr-defined]
+    if not total:
+        axes.text(0.5, 0.5, "Nothing to count yet", ha="center", va="center", transform=axes.transAxes)  # type: ignore[attr-defined]
+
+
+def digest_chart_png(digest: Digest) -> bytes:
+    """The stance distribution of every theme in a digest, one panel each."""
+    panels = [
+        ChartPanel(
+            f"{theme.title} — {theme.participants} participant{'s' if theme.participants != 1 else ''}",
+            tuple(item.label for item in theme.stances),
+            tuple(item.count for item in theme.stances),
+        )
+        for theme in digest.themes
+    ]
+    return bar_chart_png(panels, title=digest.heading)
+
+
+def tally_chart_png(title: str, result: Tally) -> bytes:
+    """One theme's tally, for `/<slug> tally`."""
+    panel = ChartPanel(
+        f"{title} — {result.total} participant{'s' if result.total != 1 else ''}",
+        tuple(item.label for item in result.stances),
+        tuple(item.count for item in result.stances),
+    )
+    return bar_chart_png([panel])
+
+
+def poll_chart_png(poll: ClosedPoll | PollResults, question: str) -> bytes:
+    """A poll's results; percentages are of voters, as the poll shows them."""
+    panel = ChartPanel(
+        f"{question} — {poll.voters} voter{'s' if poll.voters != 1 else ''}",
+        tuple(option.label for option in poll.options),
+        tuple(option.count for option in poll.options),
+        tuple(option.percent for option in poll.options),
+    )
+    return bar_chart_png([panel])

@@ -1,0 +1,148 @@
+"""A digest as one self-contained HTML file: inline CSS, the chart as a data: URI, nothing fetched.
+
+Meant to be opened in a browser or printed for the session report: print CSS keeps tables and
+quotes whole across pages. All user text goes through html.escape.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from html import escape
+
+from bot.core.digest import Digest, ThemeDigest, group_label
+from bot.core.polls import ClosedPoll
+from bot.core.tally import GroupTally
+from bot.render.digest_markdown import JOINED, WITHDREW, attribution_note, is_empty, local_time, shift_label, signed
+
+CSS = """
+:root { --blue: #003399; --gold: #ffcc00; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1a1a1a;
+       line-height: 1.45; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+h1 { color: var(--blue); font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { color: var(--blue); border-bottom: 2px solid var(--blue); padding-bottom: .2rem; margin-top: 2.2rem; }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+.meta { color: #555; margin: .2rem 0; }
+.question { font-style: italic; color: #333; }
+table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .92rem; }
+th, td { border: 1px solid #c9cfe0; padding: .25rem .6rem; text-align: left; vertical-align: top; }
+th { background: #eef1f8; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+blockquote { border-left: 4px solid var(--gold); background: #f7f8fc; margin: .5rem 0; padding: .35rem .8rem; }
+blockquote footer { color: #555; font-size: .9rem; margin-top: .2rem; }
+figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
+.missing { background: #fff6d6; padding: .35rem .6rem; border-radius: 4px; }
+@page { margin: 1.6cm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  h2 { break-after: avoid; } h3 { break-after: avoid; }
+  table, blockquote, figure, .missing { break-inside: avoid; }
+  section.theme { break-before: page; }
+}
+"""
+
+
+def digest_html(digest: Digest, chart_png: bytes | None = None) -> str:
+    """The complete page."""
+    when = f"As of {local_time(digest.as_of, digest.timezone)}"
+    if digest.previous_at is not None:
+        when += f" · changes since the previous digest of {local_time(digest.previous_at, digest.timezone)}"
+    body = [
+        f"<h1>{escape(digest.heading)}</h1>",
+        f'<p class="meta">{escape(when)}.</p>',
+        f'<p class="meta">{escape(attribution_note(digest))}</p>',
+    ]
+    rows = [(escape(t.title), t.participants, signed(t.participants_change)) for t in digest.themes]
+    body.append(table(("Theme", "Participants", "Change"), rows))
+    if chart_png:
+        data = base64.b64encode(chart_png).decode("ascii")
+        body.append(
+            f'<figure><img alt="Stance distribution per theme" src="data:image/png;base64,{data}">'
+            "<figcaption>Stance distribution per theme</figcaption></figure>"
+        )
+    body += [theme_html(theme, digest) for theme in digest.themes]
+    if digest.polls:
+        body.append('<section class="polls"><h2>Polls closed since the previous digest</h2>')
+        body += [poll_html(poll, digest.timezone) for poll in digest.polls]
+        body.append("</section>")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(digest.heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]], right_from: int = 1) -> str:
+    """Header cells are trusted; body cells must already be escaped (numbers need not be)."""
+
+    def cls(index: int) -> str:
+        return ' class="n"' if index >= right_from else ""
+
+    head = "".join(f"<th{cls(i)}>{escape(h)}</th>" for i, h in enumerate(header))
+    body = "".join("<tr>" + "".join(f"<td{cls(i)}>{c}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def theme_html(theme: ThemeDigest, digest: Digest) -> str:
+    parts = [f'<section class="theme" id="{escape(theme.slug)}">', f"<h2>{escape(theme.title)}</h2>"]
+    parts.append(f'<p class="question">{escape(theme.question)}</p>')
+    rows = [(escape(s.label), s.count, f"{s.percent}%", signed(s.change)) for s in theme.stances]
+    parts.append(table(("Stance", "Count", "Share", "Change"), rows))
+    parts.append(f"<p><strong>Participants: {theme.participants}</strong> ({signed(theme.participants_change)})</p>")
+    if is_empty(theme):
+        parts += ["<p>No positions yet on this theme.</p>", "</section>"]
+        return "\n".join(parts)
+    if theme.participants:
+        keys = [s.key for s in theme.stances]
+        parts += ["<h3>By stakeholder group</h3>", breakdown(theme.by_stakeholder, keys)]
+        parts += ["<h3>By region</h3>", breakdown(theme.by_region, keys)]
+    missing = []
+    if theme.missing_stakeholders:
+        missing.append("stakeholder groups: " + ", ".join(theme.missing_stakeholders))
+    if theme.missing_regions:
+        missing.append("regions: " + ", ".join(theme.missing_regions))
+    if missing:
+        parts.append(f'<p class="missing"><strong>No positions yet from</strong> {escape("; ".join(missing))}.</p>')
+    shift = theme.shift
+    if shift is not None and digest.shift_from is not None and (shift.rows or shift.unchanged):
+        when = local_time(digest.shift_from, digest.timezone)
+        parts.append(f"<h3>Shift since {escape(digest.shift_basis or '')} — {escape(when)}</h3>")
+        rows = [
+            (
+                escape(shift_label(theme, r.from_stance, JOINED)),
+                escape(shift_label(theme, r.to_stance, WITHDREW)),
+                r.count,
+            )
+            for r in shift.rows
+        ]
+        if rows:
+            parts.append(table(("From", "To", "Participants"), rows, right_from=2))
+        parts.append(f"<p>Unchanged: {shift.unchanged}.</p>")
+    if theme.quotes:
+        parts.append("<h3>Representative rationales</h3>")
+        for stance in theme.quotes:
+            parts.append(f"<h4>{escape(stance.label)}</h4>")
+            for quote in stance.quotes:
+                text = escape(quote.text).replace("\n", "<br>")
+                parts.append(f"<blockquote><p>{text}</p><footer>— {escape(quote.attribution)}</footer></blockquote>")
+            if stance.more:
+                parts.append(f"<p><em>… and {stance.more} more.</em></p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def breakdown(groups: Sequence[GroupTally], keys: Sequence[str]) -> str:
+    rows = [(escape(group_label(g.group)), g.total, *(item.count for item in g.counts)) for g in groups]
+    return table(("Group", "Total", *keys), rows)
+
+
+def poll_html(poll: ClosedPoll, zone: str) -> str:
+    ballot = " · secret ballot" if poll.secret else ""
+    rows = [(escape(option.label), option.count, f"{option.percent}%") for option in poll.options]
+    return (
+        f"<h3>Poll #{poll.number}: {escape(poll.question)}</h3>"
+        f'<p class="meta">Closed {escape(local_time(poll.closed_at, zone))} · {poll.voters} voters{ballot}.</p>'
+        + table(("Option", "Votes", "Share of voters"), rows)
+    )

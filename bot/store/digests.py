@@ -1,0 +1,218 @@
+"""Digest channels per server, and the record of every digest occurrence (posted, pending, missed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import aiosqlite
+
+from bot.core.digest import DigestSource, PostedDigest
+from bot.core.models import Profile, from_db_time, to_db_time
+from bot.core.schedule import MISSED, PENDING, POSTED, RunState
+from bot.store.base import StoreBase
+
+if TYPE_CHECKING:
+    from bot.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class DigestChannel:
+    guild_id: int
+    channel_id: int
+    configured_at: datetime
+
+
+def _time(text: str | None) -> datetime | None:
+    return from_db_time(text) if text else None
+
+
+def _run(row: aiosqlite.Row) -> RunState:
+    return RunState(
+        kind=row["kind"],
+        due_at=from_db_time(row["due_at"]),
+        status=row["status"],
+        next_attempt_at=_time(row["next_attempt_at"]),
+        id=row["id"],
+        manual=bool(row["manual"]),
+        channel_id=row["channel_id"],
+        snapshot_at=_time(row["snapshot_at"]),
+        parts_total=row["parts_total"],
+        parts_sent=row["parts_sent"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
+        error_kind=row["error_kind"],
+        error_at=_time(row["error_at"]),
+        posted_at=_time(row["posted_at"]),
+    )
+
+
+class DigestQueries(StoreBase):
+    async def set_digest_channel(self, guild_id: int, channel_id: int, user_id: int | None, now: datetime) -> None:
+        """Choose where this server's digests go; the first choice's time starts its schedule."""
+        async with self.transaction() as db:
+            await db.execute(
+                """
+                INSERT INTO digest_channels (guild_id, channel_id, configured_at, updated_at, updated_by)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (guild_id) DO UPDATE
+                    SET channel_id = excluded.channel_id, updated_at = excluded.updated_at,
+                        updated_by = excluded.updated_by
+                """,
+                (guild_id, channel_id, to_db_time(now), to_db_time(now), user_id),
+            )
+
+    async def get_digest_channel(self, guild_id: int) -> DigestChannel | None:
+        async with self.db.execute(
+            "SELECT guild_id, channel_id, configured_at FROM digest_channels WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return DigestChannel(row[0], row[1], from_db_time(row[2])) if row else None
+
+    async def digest_channels(self) -> list[DigestChannel]:
+        """Every server that gets scheduled digests."""
+        async with self.db.execute(
+            "SELECT guild_id, channel_id, configured_at FROM digest_channels ORDER BY guild_id"
+        ) as cursor:
+            return [DigestChannel(row[0], row[1], from_db_time(row[2])) for row in await cursor.fetchall()]
+
+    async def digest_runs(self, guild_id: int, since: datetime | None = None) -> list[RunState]:
+        """This server's digest records (those due at or after `since`, and every pending one), oldest first."""
+        async with self.db.execute(
+            """
+            SELECT * FROM digest_runs
+            WHERE guild_id = ? AND (? IS NULL OR due_at >= ? OR status = ?)
+            ORDER BY due_at, id
+            """,
+            (guild_id, *(2 * [to_db_time(since) if since else None]), PENDING),
+        ) as cursor:
+            return [_run(row) for row in await cursor.fetchall()]
+
+    async def get_digest_run(self, guild_id: int, kind: str, due_at: datetime) -> RunState | None:
+        async with self.db.execute(
+            "SELECT * FROM digest_runs WHERE guild_id = ? AND kind = ? AND due_at = ?",
+            (guild_id, kind, to_db_time(due_at)),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _run(row) if row else None
+
+    async def claim_digest(
+        self, guild_id: int, kind: str, due_at: datetime, snapshot_at: datetime, *, manual: bool = False
+    ) -> RunState | None:
+        """Create the record of an occurrence about to be posted; None if it already has one.
+
+        The unique key (guild, kind, due_at) is what guarantees a digest is posted at most once.
+        """
+        async with self.transaction() as db:
+            cursor = await db.execute(
+                """
+                INSERT INTO digest_runs (guild_id, kind, due_at, manual, status, snapshot_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (guild_id, kind, due_at) DO NOTHING
+                """,
+                (
+                    guild_id,
+                    kind,
+                    to_db_time(due_at),
+                    int(manual),
+                    PENDING,
+                    to_db_time(snapshot_at),
+                    to_db_time(snapshot_at),
+                ),
+            )
+            claimed = cursor.rowcount == 1
+        return await self.get_digest_run(guild_id, kind, due_at) if claimed else None
+
+    async def start_digest_parts(self, run_id: int, channel_id: int, parts_total: int) -> None:
+        """Fix the channel and the number of messages before the first one is sent."""
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE digest_runs SET channel_id = ?, parts_total = ? WHERE id = ?",
+                (channel_id, parts_total, run_id),
+            )
+
+    async def record_digest_part(self, run_id: int, part: int, channel_id: int, message_id: int) -> None:
+        """One more message went out: a retry resumes after it."""
+        async with self.transaction() as db:
+            await db.execute(
+                "INSERT OR REPLACE INTO digest_messages (run_id, part, channel_id, message_id) VALUES (?, ?, ?, ?)",
+                (run_id, part, channel_id, message_id),
+            )
+            await db.execute("UPDATE digest_runs SET parts_sent = ? WHERE id = ?", (part + 1, run_id))
+
+    async def digest_messages(self, run_id: int) -> list[tuple[int, int]]:
+        async with self.db.execute(
+            "SELECT channel_id, message_id FROM digest_messages WHERE run_id = ? ORDER BY part", (run_id,)
+        ) as cursor:
+            return [(row[0], row[1]) for row in await cursor.fetchall()]
+
+    async def mark_digest_posted(self, run_id: int, now: datetime) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE digest_runs SET status = ?, posted_at = ?, next_attempt_at = NULL WHERE id = ?",
+                (POSTED, to_db_time(now), run_id),
+            )
+
+    async def mark_digest_failed(
+        self, run_id: int, error_kind: str, message: str, retry_at: datetime, now: datetime
+    ) -> None:
+        """A failed attempt: counted, explained, and due again at `retry_at`."""
+        async with self.transaction() as db:
+            await db.execute(
+                """
+                UPDATE digest_runs
+                SET attempts = attempts + 1, error_kind = ?, last_error = ?, error_at = ?, next_attempt_at = ?
+                WHERE id = ?
+                """,
+                (error_kind, message[:500], to_db_time(now), to_db_time(retry_at), run_id),
+            )
+
+    async def mark_digest_missed(self, guild_id: int, kind: str, due_at: datetime, now: datetime) -> None:
+        """Too late to post: record it (creating the record if it never had one) so it is never posted stale."""
+        async with self.transaction() as db:
+            await db.execute(
+                """
+                INSERT INTO digest_runs (guild_id, kind, due_at, status, error_at)
+                VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (guild_id, kind, due_at) DO UPDATE
+                    SET status = excluded.status, next_attempt_at = NULL
+                    WHERE digest_runs.status = 'pending'
+                """,
+                (guild_id, kind, to_db_time(due_at), MISSED, to_db_time(now)),
+            )
+
+    async def posted_digests(self, guild_id: int) -> list[PostedDigest]:
+        async with self.db.execute(
+            """
+            SELECT kind, due_at, snapshot_at FROM digest_runs
+            WHERE guild_id = ? AND status = ? ORDER BY snapshot_at, id
+            """,
+            (guild_id, POSTED),
+        ) as cursor:
+            return [PostedDigest(row[0], from_db_time(row[1]), from_db_time(row[2])) for row in await cursor.fetchall()]
+
+    async def display_names(self, guild_id: int) -> dict[int, str]:
+        """Each participant's most recent display name (used only under named attribution)."""
+        async with self.db.execute(
+            "SELECT user_id, display_name FROM positions WHERE guild_id = ? ORDER BY updated_at", (guild_id,)
+        ) as cursor:
+            return {row[0]: row[1] for row in await cursor.fetchall()}
+
+    async def guild_profiles(self, guild_id: int) -> dict[int, Profile]:
+        async with self.db.execute(
+            "SELECT user_id, stakeholder, region FROM profiles WHERE guild_id = ?", (guild_id,)
+        ) as cursor:
+            return {row[0]: Profile(row[0], row[1], row[2]) for row in await cursor.fetchall()}
+
+
+async def load_digest_source(store: Store, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
+    """Read everything a digest of this server as of `until` is built from."""
+    return DigestSource(
+        histories={slug: await store.theme_history(guild_id, slug, until) for slug in themes},
+        profiles=await store.guild_profiles(guild_id),
+        names=await store.display_names(guild_id),
+        posted=await store.posted_digests(guild_id),
+        polls=await store.closed_polls(guild_id, None, until),
+    )

@@ -1,0 +1,158 @@
+"""Posting digests to Discord: the scheduled work (DueWork) and the delivery of one digest, resumable.
+
+What is due comes from bot.core.schedule (a pure function of the plan, the clock and the
+store's records); this module only carries it out. A digest is claimed in the store under
+its unique key before the first message goes out, each message sent is recorded, and a
+failure leaves the record pending with a retry time, so later ticks resume where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import aiohttp
+import discord
+
+from bot.core.digest import Digest, build_digest
+from bot.core.schedule import POSTED, DigestPlan, RunState, decide, next_wake
+from bot.render.charts import digest_chart_png
+from bot.render.digest_discord import DigestPart, digest_parts
+from bot.scheduling import retry_delay
+from bot.store.digests import load_digest_source
+
+if TYPE_CHECKING:
+    from bot.app import ConcordBot
+
+log = logging.getLogger(__name__)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """How one attempt went: posted, or failed with a kind ("forbidden", "channel", "server", "timeout")."""
+
+    posted: bool
+    parts_sent: int
+    parts_total: int
+    error_kind: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+
+
+class DigestDelivery:
+    """DueWork for digests, and the one way any digest (scheduled or `/digest post`) reaches a channel."""
+
+    name = "digests"
+
+    def __init__(self, bot: ConcordBot) -> None:
+        self.bot = bot
+        self.plan = DigestPlan.from_settings(bot.settings)
+        self.lock = asyncio.Lock()  # one delivery at a time, whether from a tick or a command
+
+    def window_start(self, configured_at: datetime) -> datetime:
+        """Occurrences due before the channel was chosen count only while still within grace."""
+        return configured_at - self.plan.grace
+
+    async def run_due(self, now: datetime) -> None:
+        store = self.bot.store
+        for config in await store.digest_channels():
+            since = self.window_start(config.configured_at)
+            try:
+                due = decide(self.plan, since, now, await store.digest_runs(config.guild_id, since))
+                for occurrence in due.miss:
+                    log.warning(
+                        "guild %s: %s digest due %s was not posted within %s; recorded as missed",
+                        config.guild_id,
+                        occurrence.kind,
+                        occurrence.due_at.isoformat(),
+                        self.plan.grace,
+                    )
+                    await store.mark_digest_missed(config.guild_id, occurrence.kind, occurrence.due_at, now)
+                for occurrence in due.post:
+                    await self.deliver(config.guild_id, occurrence.kind, occurrence.due_at, now)
+            except Exception:
+                log.exception("guild %s: digest work failed; it stays due", config.guild_id)
+
+    async def next_due(self, now: datetime) -> datetime | None:
+        times = []
+        for config in await self.bot.store.digest_channels():
+            since = self.window_start(config.configured_at)
+            runs = await self.bot.store.digest_runs(config.guild_id, since)
+            upcoming = next_wake(self.plan, since, now, runs)
+            if upcoming is not None:
+                times.append(upcoming)
+        return min(times, default=None)
+
+    async def build(self, guild_id: int, kind: str, as_of: datetime) -> Digest:
+        slugs = [theme.slug for theme in self.bot.settings.themes]
+        source = await load_digest_source(self.bot.store, guild_id, slugs, as_of)
+        return build_digest(self.bot.settings, source, kind, as_of)
+
+    async def render(self, digest: Digest, *, chart: bool = True) -> list[DigestPart]:
+        png = await asyncio.to_thread(digest_chart_png, digest) if chart else None
+        return digest_parts(digest, png)
+
+    async def deliver(
+        self, guild_id: int, kind: str, due_at: datetime, now: datetime, *, manual: bool = False
+    ) -> Delivery:
+        """Post (or resume) the digest with key (kind, due_at); record every step in the store."""
+        async with self.lock:
+            store = self.bot.store
+            run = await store.get_digest_run(guild_id, kind, due_at)
+            if run is None:
+                run = await store.claim_digest(guild_id, kind, due_at, now, manual=manual)
+            if run is None or run.status != "pending":
+                parts = (run.parts_total or 0) if run else 0
+                return Delivery(run is not None and run.status == POSTED, parts, parts)
+            return await self._send(guild_id, run, now)
+
+    async def _send(self, guild_id: int, run: RunState, now: datetime) -> Delivery:
+        store = self.bot.store
+        config = await store.get_digest_channel(guild_id)
+        channel_id = run.channel_id if run.parts_sent and run.channel_id else (config.channel_id if config else None)
+        channel = self.bot.get_channel(channel_id) if channel_id else None
+        if not isinstance(channel, discord.abc.Messageable):
+            return await self._failed(run, "channel", f"digest channel {channel_id} not found", now)
+        digest = await self.build(guild_id, run.kind, run.snapshot_at or now)
+        parts = await self.render(digest, chart=run.parts_sent == 0)
+        if run.parts_sent == 0:
+            await store.start_digest_parts(run.id, channel_id, len(parts))
+        sent = run.parts_sent
+        for index in range(run.parts_sent, len(parts)):
+            part = parts[index]
+            try:
+                message = await channel.send(
+                    embeds=part.embeds,
+                    files=part.discord_files() or discord.utils.MISSING,
+                    allowed_mentions=NO_MENTIONS,
+                )
+            except discord.Forbidden as exc:
+                log.warning(
+                    "guild %s: no permission to post the %s digest in %s: %s", guild_id, run.kind, channel_id, exc
+                )
+                return await self._failed(run, "forbidden", str(exc), now, sent, len(parts))
+            except discord.NotFound as exc:
+                log.warning("guild %s: digest channel %s is gone: %s", guild_id, channel_id, exc)
+                return await self._failed(run, "channel", str(exc), now, sent, len(parts))
+            except discord.HTTPException as exc:
+                log.warning("guild %s: Discord failed posting the %s digest: %s", guild_id, run.kind, exc)
+                return await self._failed(run, "server", str(exc), now, sent, len(parts))
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                log.warning("guild %s: network trouble posting the %s digest: %r", guild_id, run.kind, exc)
+                return await self._failed(run, "timeout", repr(exc), now, sent, len(parts))
+            await store.record_digest_part(run.id, index, channel_id, message.id)
+            sent = index + 1
+        await store.mark_digest_posted(run.id, now)
+        log.info("guild %s: posted the %s digest due %s in %d message(s)", guild_id, run.kind, run.due_at, len(parts))
+        return Delivery(True, sent, len(parts))
+
+    async def _failed(
+        self, run: RunState, kind: str, error: str, now: datetime, sent: int = 0, total: int = 0
+    ) -> Delivery:
+        retry_at = now + retry_delay(run.attempts + 1)
+        await self.bot.store.mark_digest_failed(run.id, kind, error, retry_at, now)
+        return Delivery(False, sent, total, kind, error, retry_at)

@@ -1,0 +1,38 @@
+"""Charts are valid PNG images that matplotlib itself can decode (a handful rendered, to keep the suite fast)."""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.image import imread
+
+from bot.core.polls import OptionResult, PollResults
+from bot.core.tally import tally
+from bot.render.charts import ChartPanel, bar_chart_png, poll_chart_png, tally_chart_png
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def decode(png: bytes):
+    assert png.startswith(PNG_SIGNATURE)
+    return imread(io.BytesIO(png), format="png")
+
+
+def test_stance_chart_per_theme_is_a_decodable_png():
+    panels = [
+        ChartPanel(
+            "Existing cooperation — 19 participants", ("Deliver it", "Develop", "Lacking", "Undecided"), (3, 10, 5, 1)
+        ),
+        ChartPanel("Gaps — 0 participants", ("None", "Some"), (0, 0)),
+    ]
+    image = decode(bar_chart_png(panels, title="Weekly digest"))
+    height, width = image.shape[:2]
+    assert width == 700 and height > 300  # 7 inches at 100 dpi; one panel under the other
+    assert image.shape[2] in (3, 4)
+
+
+def test_tally_and_poll_charts_are_decodable_pngs():
+    result = tally([("a", "government"), ("b", None)], [("a", "Alpha"), ("b", "Beta")])
+    assert decode(tally_chart_png("Gaps", result)).shape[1] == 700
+    poll = PollResults(voters=3, options=(OptionResult(0, "Yes", 2, 67), OptionResult(1, "No", 2, 67)), groups=())
+    assert decode(poll_chart_png(poll, "Should the IGF host it?")).shape[1] == 700

@@ -1,0 +1,215 @@
+"""Scheduled digests over virtual time: posted once at their time, across restarts, downtime and failures.
+
+SimCord's clock starts at 2026-01-01T00:00Z. The session here runs on 3 January 2026, 09:00-10:30
+Baku time (UTC+4), so with the default lead and delay the before-digest is due at 2026-01-02T05:00Z
+(29 hours in) and the after-digest at 2026-01-04T06:30Z (78.5 hours in); the weekly digest
+(Monday 09:00 Baku) falls on 2026-01-05T05:00Z (101 hours in).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import discord
+import pytest
+
+from bot.core.schedule import MISSED, PENDING, POSTED
+from bot.forum import DEFAULT_THEMES
+from bot.scheduling import retry_delay
+from tests.conftest import db_rows, embed_text, restart
+
+HOUR = 3600
+START = datetime(2026, 1, 1, tzinfo=UTC)
+BEFORE_DUE = 29 * HOUR
+AFTER_DUE = 78 * HOUR + 1800
+WEEKLY_DUE = 101 * HOUR
+SESSION = {"starts_at": "2026-01-03T09:00:00+04:00", "ends_at": "2026-01-03T10:30:00+04:00"}
+THEMES = DEFAULT_THEMES[:2]
+
+pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES)
+
+
+def digests(world, channel, heading: str = "") -> list[discord.Message]:
+    """The first message of each digest posted in `channel` (the one with the chart)."""
+    return [
+        message
+        for message in channel.history()
+        if message.embeds
+        and message.attachments
+        and (message.embeds[0].title or "").startswith(heading)
+        and message.author.id == world.bot.user.id
+    ]
+
+
+async def until(world, seconds_from_start: float) -> None:
+    """Advance the virtual clock to `seconds_from_start` after 2026-01-01T00:00Z."""
+    elapsed = (world.env.now() - START).total_seconds()
+    await world.env.advance_time(seconds_from_start - elapsed)
+
+
+async def setup_digests(world):
+    channel = world.guild.create_text_channel("digests")
+    res = await world.facilitator.slash(world.channel, "digest channel", channel=channel)
+    assert res.ephemeral and channel.mention in res.response.content
+    await world.members[0].slash(world.channel, "gaps position", stance="some", rationale="Spam has no home.")
+    await world.members[1].slash(world.channel, "gaps position", stance="none", rationale="Existing fora cope.")
+    return channel
+
+
+def runs(settings) -> list[tuple]:
+    return db_rows(
+        settings.database.path, "SELECT kind, due_at, status, parts_sent, attempts FROM digest_runs ORDER BY due_at"
+    )
+
+
+async def test_each_digest_is_posted_once_at_its_virtual_time(world, settings):
+    channel = await setup_digests(world)
+    await until(world, BEFORE_DUE - 1)
+    await world.bot.tick()
+    assert digests(world, channel) == []
+    await until(world, BEFORE_DUE)
+    await world.bot.tick()
+    await world.bot.tick()
+    [before] = digests(world, channel)
+    assert before.embeds[0].title == "Before the session — Open Forum on Enhanced Cooperation"
+    assert before.attachments[0].filename == "digest.png"
+    # Between the digests one participant moves and a newcomer arrives.
+    await world.env.advance_time(60)
+    await world.members[1].slash(world.channel, "gaps position", stance="some", rationale="Convinced by the panel.")
+    await world.members[2].slash(world.channel, "gaps position", stance="widespread", rationale="Everywhere.")
+    await until(world, AFTER_DUE)
+    await world.bot.tick()
+    after = digests(world, channel, "After the session")
+    assert len(after) == 1
+    text = "\n".join(embed_text(e) for m in channel.history() for e in m.embeds if m.id >= after[0].id)
+    assert "Shift since the before-session digest" in text
+    assert "none → some: 1" in text and "joined → widespread: 1" in text and "Unchanged: 1" in text
+    assert "Gaps in specific policy areas: **2** (67%) · +1" in text
+    await until(world, WEEKLY_DUE)
+    await world.bot.tick()
+    await world.bot.tick()
+    assert [m.embeds[0].title.split(" — ")[0] for m in digests(world, channel)] == [
+        "Before the session",
+        "After the session",
+        "Weekly digest",
+    ]
+    assert [(kind, status) for kind, _, status, _, _ in runs(settings)] == [
+        ("before", POSTED),
+        ("after", POSTED),
+        ("weekly", POSTED),
+    ]
+
+
+async def test_restart_before_and_after_the_due_time_posts_once(world, settings):
+    channel = await setup_digests(world)
+    await until(world, BEFORE_DUE - HOUR)
+    bot = await restart(world.env, settings)
+    await bot.tick()
+    assert digests(world, channel) == []
+    await until(world, BEFORE_DUE + 60)
+    await bot.tick()
+    assert len(digests(world, channel)) == 1
+    bot = await restart(world.env, settings)
+    await bot.tick()
+    await until(world, BEFORE_DUE + 2 * HOUR)
+    await bot.tick()
+    assert len(digests(world, channel)) == 1
+    assert [(kind, status) for kind, _, status, _, _ in runs(settings)] == [("before", POSTED)]
+
+
+async def test_down_inside_grace_posts_at_start_up_and_past_grace_is_recorded_missed(world, settings):
+    channel = await setup_digests(world)
+    # Down over the before-digest, back 6 hours late: still within the 12h grace, posted at start-up.
+    await until(world, BEFORE_DUE + 6 * HOUR)
+    bot = await restart(world.env, settings)
+    await bot.tick()
+    assert len(digests(world, channel, "Before the session")) == 1
+    # Down over the after-digest, back 13 hours late: recorded as missed, not posted stale.
+    await until(world, AFTER_DUE + 13 * HOUR)
+    bot = await restart(world.env, settings)
+    await bot.tick()
+    await bot.tick()
+    assert digests(world, channel, "After the session") == []
+    assert [(kind, status) for kind, _, status, _, _ in runs(settings)] == [("before", POSTED), ("after", MISSED)]
+    res = await world.facilitator.slash(world.channel, "digest schedule")
+    shown = embed_text(res.response.embeds[0])
+    assert "After-session digest due" in shown and "missed" in shown
+
+
+async def test_a_server_error_is_retried_with_backoff_and_posted_once(world, settings):
+    channel = await setup_digests(world)
+    await until(world, BEFORE_DUE)
+    world.env.inject_error("POST", "/channels/*/messages", status=500)
+    await world.bot.tick()
+    assert digests(world, channel) == []
+    assert runs(settings) == [("before", "2026-01-02T05:00:00.000000Z", PENDING, 0, 1)]
+    # Not retried before its backoff (the first within 5 minutes) ...
+    await world.env.advance_time(retry_delay(1).total_seconds() - 1)
+    await world.bot.tick()
+    assert digests(world, channel) == []
+    # ... then retried, posted once, and never again.
+    await world.env.advance_time(1)
+    await world.bot.tick()
+    await world.bot.tick()
+    assert len(digests(world, channel)) == 1
+    [(_, _, status, parts, attempts)] = runs(settings)
+    assert status == POSTED and attempts == 1 and parts >= 1
+
+
+async def test_missing_permission_is_reported_in_digest_schedule(world, settings):
+    channel = await setup_digests(world)
+    await until(world, BEFORE_DUE)
+    world.env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
+    await world.bot.tick()
+    assert digests(world, channel) == []
+    res = await world.facilitator.slash(world.channel, "digest schedule")
+    assert res.ephemeral
+    shown = embed_text(res.response.embeds[0])
+    assert "Before-session digest due" in shown and "could not post" in shown
+    assert "lacks permission" in shown and "Missing Permissions" in shown and channel.mention in shown
+    # Once the permission is fixed, the next retry posts it.
+    await world.env.advance_time(retry_delay(1).total_seconds())
+    await world.bot.tick()
+    assert len(digests(world, channel)) == 1
+    shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
+    assert "could not post" not in shown and "Recently posted" in shown
+
+
+async def test_a_digest_split_over_messages_resumes_after_a_failure_without_reposting(world, settings):
+    channel = await setup_digests(world)
+    store = world.bot.store
+    for user in range(12):
+        for theme in THEMES:
+            stance = theme["stances"][user % 4]["key"]
+            await store.record_position(world.guild.id, theme["slug"], 100 + user, f"p{user}", stance, "x" * 900, START)
+    sent: list[int] = []
+
+    async def fail_after_the_first_part(message: discord.Message) -> None:
+        # Discord fails the next call once the first part is out (SimCord forbids inject_error from bot code).
+        if message.channel.id == channel.id and not sent:
+            sent.append(message.id)
+            world.env.backend.faults.append(
+                {
+                    "method": "POST",
+                    "path": "/channels/*/messages",
+                    "status": 500,
+                    "code": 0,
+                    "message": "boom",
+                    "times": 1,
+                }
+            )
+
+    world.bot.add_listener(fail_after_the_first_part, "on_message")
+    await until(world, BEFORE_DUE)
+    await world.bot.tick()
+    assert [row[2:] for row in runs(settings)] == [(PENDING, 1, 1)]
+    [first] = [m for m in channel.history() if m.author.id == world.bot.user.id]
+    await world.env.advance_time(retry_delay(1).total_seconds())
+    await world.bot.tick()
+    posted = [m for m in channel.history() if m.author.id == world.bot.user.id]
+    [(total,)] = db_rows(settings.database.path, "SELECT parts_total FROM digest_runs")
+    assert total >= 2 and len(posted) == total and posted[0].id == first.id
+    assert [m.embeds[0].title for m in posted].count(first.embeds[0].title) == 1
+    assert runs(settings)[0][2:] == (POSTED, total, 1)
+    stored = db_rows(settings.database.path, "SELECT message_id FROM digest_messages ORDER BY part")
+    assert [row[0] for row in stored] == [m.id for m in posted]
