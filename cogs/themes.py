@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.core.tally import tally
 from bot.interactions import UserError, answer_user_errors, guarded, reply, submitted_value
+from bot.render.charts import chart_file, tally_chart_png
 from bot.render.limits import clip
 from bot.render.themes import PAGE_SIZE, about_embed, position_confirmation, positions_embed, tally_embed
 from bot.settings import ThemeConfig
@@ -212,7 +213,11 @@ class ThemeCog(commands.Cog):
         positions = await self.bot.store.list_positions(interaction.guild_id or 0, self.theme.slug)
         options = [(stance.key, stance.label) for stance in self.theme.stances]
         result = tally(((p.stance, p.stakeholder) for p in positions), options)
-        await reply(interaction, embed=tally_embed(self.theme, result))
+        embed = tally_embed(self.theme, result)
+        chart = None
+        if result.total:
+            chart = await chart_file(embed, f"tally-{self.theme.slug}.png", tally_chart_png, self.theme.title, result)
+        await reply(interaction, embed=embed, file=chart)
 
     async def positions(self, interaction: discord.Interaction, stance: str | None) -> None:
         if stance is not None:

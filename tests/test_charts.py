@@ -36,3 +36,14 @@ def test_tally_and_poll_charts_are_decodable_pngs():
     assert decode(tally_chart_png("Gaps", result)).shape[1] == 700
     poll = PollResults(voters=3, options=(OptionResult(0, "Yes", 2, 67), OptionResult(1, "No", 2, 67)), groups=())
     assert decode(poll_chart_png(poll, "Should the IGF host it?")).shape[1] == 700
+
+
+async def test_tally_attaches_its_chart_once_there_are_positions(world):
+    res = await world.members[0].slash(world.channel, "gaps tally")
+    assert res.response.attachments == [] and res.response.embeds[0].image.url is None
+    await world.members[0].slash(world.channel, "gaps position", stance="some", rationale="Spam.")
+    res = await world.members[0].slash(world.channel, "gaps tally")
+    [attachment] = res.response.attachments
+    assert attachment.filename == "tally-gaps.png"
+    assert res.response.embeds[0].image.url == "attachment://tally-gaps.png"
+    assert decode(await attachment.read()).shape[1] == 700

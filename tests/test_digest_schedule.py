@@ -8,7 +8,7 @@ Baku time (UTC+4), so with the default lead and delay the before-digest is due a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
@@ -213,3 +213,12 @@ async def test_a_digest_split_over_messages_resumes_after_a_failure_without_repo
     assert runs(settings)[0][2:] == (POSTED, total, 1)
     stored = db_rows(settings.database.path, "SELECT message_id FROM digest_messages ORDER BY part")
     assert [row[0] for row in stored] == [m.id for m in posted]
+
+
+async def test_the_weekly_wake_up_is_a_cron_trigger_in_the_digest_timezone(world):
+    scheduler = world.bot.scheduler
+    assert scheduler is not None
+    job = scheduler._scheduler.get_job("concord-weekly-digest")  # APScheduler's own job, as production runs it
+    assert job is not None and str(job.trigger.timezone) == "Asia/Baku"
+    # Monday 09:00 in Baku is 05:00 UTC: the same moment the tick finds the weekly digest due.
+    assert job.trigger.get_next_fire_time(None, world.env.now()) == START + timedelta(seconds=WEEKLY_DUE)
