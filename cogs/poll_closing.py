@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
+GONE = 0  # recorded instead of a message id when the channel no longer exists: nothing left to post
 
 
 class PollClosing:
@@ -51,11 +52,25 @@ class PollClosing:
                     if action.kind is DueKind.CLOSE:
                         await self.bot.store.close_poll(action.poll.id, now)
                     await self.deliver_closing(action.poll.id, now)
-                except Exception:
+                except Exception as exc:  # a bug, or the database: log it, and retry later with backoff
                     log.exception("poll %s: %s failed; it stays due", action.poll.id, action.kind)
+                    await self._record_failure(action.kind, action.poll, now, exc)
 
     async def next_due(self, now: datetime) -> datetime | None:
         return next_due(await self.bot.store.polls_with_due_work(), now, self.lead)
+
+    async def _record_failure(self, kind: DueKind, poll: PollInfo, now: datetime, error: BaseException) -> None:
+        try:
+            if kind is DueKind.CLOSING_SOON:
+                attempts = poll.soon_attempts + 1
+                await self.bot.store.record_closing_soon_failure(
+                    poll.id, attempts, now + retry_delay(attempts), repr(error)
+                )
+            else:
+                attempts = poll.close_attempts + 1
+                await self.bot.store.record_close_failure(poll.id, attempts, now + retry_delay(attempts), repr(error))
+        except Exception:
+            log.exception("poll %s: could not even record the failure", poll.id)
 
     async def close_now(self, poll_id: int, now: datetime) -> bool:
         """/poll close: seal and deliver at once, exactly as the deadline would; True when fully shown."""
@@ -111,6 +126,9 @@ class PollClosing:
                     allowed_mentions=NO_MENTIONS,
                 )
                 await store.record_close_step(poll.id, results_message_id=message.id)
+            except discord.NotFound:  # the channel is gone: the results stay available via /poll results
+                log.warning("poll %s: its channel is gone; results not posted", poll.id)
+                await store.record_close_step(poll.id, results_message_id=GONE)
             except discord.HTTPException as exc:
                 failures.append(exc)
         if failures:
@@ -125,6 +143,9 @@ class PollClosing:
             message = await self._channel(poll).send(
                 render.closing_soon_text(poll), reference=self._reference(poll), allowed_mentions=NO_MENTIONS
             )
+        except discord.NotFound:
+            await self.bot.store.record_closing_soon(poll.id, GONE)
+            return
         except discord.HTTPException as exc:
             attempts = poll.soon_attempts + 1
             retry_at = now + retry_delay(attempts)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
+@app_commands.guild_only()  # on the class: Discord ignores guild_only on subcommands
 class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_description="Facilitators' quick polls"):
     def __init__(self, bot: ConcordBot) -> None:
         self.bot = bot
@@ -59,7 +60,6 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         hide_results="Hide results until the poll closes (default: yes)",
         max_choices="How many answers each person may choose (1-10, default 1)",
     )
-    @app_commands.guild_only()
     async def create(
         self,
         interaction: discord.Interaction,
@@ -87,7 +87,6 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
 
     @app_commands.command(name="close", description="Close a poll now and post its results (facilitators)")
     @app_commands.describe(poll="The poll's number in this server")
-    @app_commands.guild_only()
     async def close(self, interaction: discord.Interaction, poll: app_commands.Range[int, 1]) -> None:
         try:
             await self._close(interaction, poll)
@@ -96,7 +95,6 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
 
     @app_commands.command(name="results", description="A poll's results (hidden until it closes, if so set)")
     @app_commands.describe(poll="The poll's number in this server")
-    @app_commands.guild_only()
     async def results(self, interaction: discord.Interaction, poll: app_commands.Range[int, 1]) -> None:
         try:
             found = await self._poll(interaction, poll)
@@ -110,7 +108,6 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
             await reply(interaction, str(exc))
 
     @app_commands.command(name="list", description="Open polls in this server and when they close")
-    @app_commands.guild_only()
     async def list_polls(self, interaction: discord.Interaction) -> None:
         guild_id = interaction.guild_id or 0
         polls = await self.bot.store.open_polls(guild_id)
@@ -178,7 +175,7 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
                 allowed_mentions=NO_MENTIONS,
             )
         except discord.HTTPException as exc:
-            await self.bot.store.discard_poll(poll.id)
+            await self.bot.store.discard_poll(poll)
             raise UserError(
                 f"Sorry, I could not post the poll in this channel (Discord said: {exc.text or exc.status}). "
                 "Check that I may send messages and embeds here. Nothing was saved."

@@ -196,6 +196,13 @@ def test_a_notice_missed_until_the_deadline_is_skipped_for_the_closing():
     assert [a.kind for a in due_actions([poll], T0 + 5 * HOUR, HOUR)] == [DueKind.CLOSE]
 
 
+def test_a_closing_that_failed_before_sealing_waits_for_its_retry_time():
+    poll = make_poll(hours=1, close_attempts=1, close_retry_at=T0 + HOUR + timedelta(minutes=1))
+    assert due_actions([poll], T0 + HOUR, HOUR) == []
+    assert next_due([poll], T0 + HOUR, HOUR) == poll.close_retry_at
+    assert [a.kind for a in due_actions([poll], poll.close_retry_at, HOUR)] == [DueKind.CLOSE]
+
+
 def test_failed_work_waits_for_its_retry_time():
     soon = make_poll(hours=3, soon_attempts=1, soon_retry_at=T0 + 2 * HOUR + timedelta(minutes=1))
     assert due_actions([soon], T0 + 2 * HOUR, HOUR) == []

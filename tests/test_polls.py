@@ -113,6 +113,19 @@ async def test_create_refuses_bad_options_and_posts_nothing(world, options, says
     assert await world.bot.store.open_polls(world.guild.id) == []
 
 
+async def test_when_discord_refuses_the_post_nothing_is_stored_and_the_number_is_kept(world):
+    world.env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
+    res = await create_poll(world)
+    assert (
+        res.ephemeral
+        and "could not post the poll" in res.response.content
+        and "Nothing was saved" in res.response.content
+    )
+    assert poll_messages(world) == [] and await world.bot.store.open_polls(world.guild.id) == []
+    await create_poll(world)
+    assert poll_messages(world)[-1].embeds[0].title == "Poll #1 · Open"
+
+
 async def test_create_refuses_an_unknown_theme_and_shows_a_known_one(world):
     res = await create_poll(world, theme="nonsense")
     assert res.ephemeral and "not a theme of this forum" in res.response.content and "`gaps`" in res.response.content

@@ -152,3 +152,14 @@ async def test_a_failed_closing_soon_notice_is_retried_once(world):
     await world.bot.tick()
     await world.bot.tick()
     assert len(notices(world, poll)) == 1
+
+
+async def test_a_vanished_channel_ends_the_retries(world):
+    poll = await open_poll(world, hours=1)
+    world.env.inject_error("POST", "/channels/*/messages", status=404, code=10003, message="Unknown Channel")
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()
+    assert results_replies(world, poll) == []
+    assert await world.bot.store.polls_with_due_work() == []
+    res = await world.members[0].slash(world.channel, "poll results", poll=1)
+    assert "Nobody voted." in res.response.embeds[0].description  # sealed all the same

@@ -40,16 +40,27 @@ def _soon_due_at(poll: PollInfo, lead: timedelta) -> datetime | None:
     return max(at, poll.soon_retry_at) if poll.soon_retry_at else at
 
 
+def _close_due_at(poll: PollInfo) -> datetime | None:
+    """When sealing or delivering the closing is (next) due; None once it is fully delivered."""
+    if poll.is_closed and poll.delivered:
+        return None
+    at = poll.closed_at or poll.closes_at
+    return max(at, poll.close_retry_at) if poll.close_retry_at else at
+
+
 def due_actions(polls: Iterable[PollInfo], now: datetime, lead: timedelta) -> list[DueAction]:
-    """Everything due at `now`, closings first. A notice is never sent once the deadline has passed."""
+    """Everything due at `now`, closings first. A notice is never sent once the deadline has passed.
+
+    A failed step waits for its retry time (recorded with backoff), so a step that keeps failing
+    never makes the bot tick in a tight loop.
+    """
     closings: list[DueAction] = []
     notices: list[DueAction] = []
     for poll in polls:
-        if not poll.is_closed and now >= poll.closes_at:
-            closings.append(DueAction(DueKind.CLOSE, poll))
-        elif poll.is_closed and not poll.delivered:
-            if poll.close_retry_at is None or now >= poll.close_retry_at:
-                closings.append(DueAction(DueKind.DELIVER, poll))
+        close_at = _close_due_at(poll)
+        if close_at is not None and (poll.is_closed or now >= poll.closes_at):
+            if now >= close_at:
+                closings.append(DueAction(DueKind.DELIVER if poll.is_closed else DueKind.CLOSE, poll))
         else:
             soon = _soon_due_at(poll, lead)
             if soon is not None and soon <= now < poll.closes_at:
@@ -61,11 +72,10 @@ def next_due(polls: Iterable[PollInfo], now: datetime, lead: timedelta) -> datet
     """The earliest moment after `now` at which due_actions would have something to do."""
     times: list[datetime] = []
     for poll in polls:
-        if not poll.is_closed:
-            times.append(poll.closes_at)
-            soon = _soon_due_at(poll, lead)
-            if soon is not None and soon < poll.closes_at:
-                times.append(soon)
-        elif not poll.delivered:
-            times.append(poll.close_retry_at or now)
+        close_at = _close_due_at(poll)
+        if close_at is not None:
+            times.append(close_at)
+        soon = _soon_due_at(poll, lead)
+        if soon is not None and soon < poll.closes_at:
+            times.append(soon)
     return min(times, default=None)

@@ -130,10 +130,14 @@ class PollQueries(PollBallotQueries):
         async with self.transaction() as db:
             await db.execute("UPDATE polls SET message_id = ? WHERE id = ?", (message_id, poll_id))
 
-    async def discard_poll(self, poll_id: int) -> None:
-        """Forget a poll whose message could not be posted (its number is not reused)."""
+    async def discard_poll(self, poll: PollInfo) -> None:
+        """Forget a poll whose message could not be posted; its number goes back if it was the last one."""
         async with self.transaction() as db:
-            await db.execute("DELETE FROM polls WHERE id = ?", (poll_id,))
+            await db.execute("DELETE FROM polls WHERE id = ?", (poll.id,))
+            await db.execute(
+                "UPDATE poll_counters SET last_number = last_number - 1 WHERE guild_id = ? AND last_number = ?",
+                (poll.guild_id, poll.number),
+            )
 
     async def get_poll(self, guild_id: int, number: int) -> PollInfo | None:
         found = await self._polls(self.db, "guild_id = ? AND number = ?", (guild_id, number))
