@@ -222,3 +222,22 @@ async def test_the_weekly_wake_up_is_a_cron_trigger_in_the_digest_timezone(world
     assert job is not None and str(job.trigger.timezone) == "Asia/Baku"
     # Monday 09:00 in Baku is 05:00 UTC: the same moment the tick finds the weekly digest due.
     assert job.trigger.get_next_fire_time(None, world.env.now()) == START + timedelta(seconds=WEEKLY_DUE)
+
+
+async def test_a_digest_still_failing_when_grace_runs_out_is_recorded_missed(world, settings):
+    channel = await setup_digests(world)
+    await until(world, BEFORE_DUE)
+    world.env.inject_error("POST", "/channels/*/messages", status=503, times=None)
+    await world.bot.tick()
+    await world.env.advance_time(retry_delay(1).total_seconds())
+    await world.bot.tick()
+    await until(world, BEFORE_DUE + 12 * HOUR + 1)
+    await world.bot.tick()
+    assert digests(world, channel) == []
+    [(kind, _, status, _, attempts)] = runs(settings)
+    assert (kind, status, attempts) == ("before", MISSED, 2)
+    world.env.backend.faults.clear()
+    await world.bot.tick()
+    assert digests(world, channel) == []
+    shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
+    assert "Before-session digest due" in shown and "missed" in shown and "last error: 503" in shown
