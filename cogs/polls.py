@@ -22,6 +22,7 @@ from bot.core.polls import (
 from bot.core.polls import results as tally
 from bot.interactions import UserError, is_facilitator, reply
 from bot.render import polls as render
+from bot.render.charts import chart_file, poll_chart_png
 from bot.render.limits import clip
 from cogs.poll_buttons import COG_NAME, PollButton, poll_view
 from cogs.poll_closing import PollClosing
@@ -102,8 +103,12 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
                 voters = await self.bot.store.count_voters(found)
                 await reply(interaction, render.hidden_results_text(found, voters))
                 return
-            counts = await self.bot.store.poll_counts(found)
-            await reply(interaction, embed=render.results_embed(found, tally(counts, found.options)))
+            shown = tally(await self.bot.store.poll_counts(found), found.options)
+            embed = render.results_embed(found, shown)
+            chart = None
+            if shown.voters:
+                chart = await chart_file(embed, f"poll-{found.number}.png", poll_chart_png, shown, found.question)
+            await reply(interaction, embed=embed, file=chart)
         except UserError as exc:
             await reply(interaction, str(exc))
 

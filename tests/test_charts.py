@@ -9,6 +9,7 @@ from matplotlib.image import imread
 from bot.core.polls import OptionResult, PollResults
 from bot.core.tally import tally
 from bot.render.charts import ChartPanel, bar_chart_png, poll_chart_png, tally_chart_png
+from tests.test_polls import open_poll
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -46,4 +47,13 @@ async def test_tally_attaches_its_chart_once_there_are_positions(world):
     [attachment] = res.response.attachments
     assert attachment.filename == "tally-gaps.png"
     assert res.response.embeds[0].image.url == "attachment://tally-gaps.png"
+    assert decode(await attachment.read()).shape[1] == 700
+
+
+async def test_poll_results_attach_their_chart(world):
+    poll = await open_poll(world, hours=1, hide_results=False)
+    await world.members[0].click(poll, label="No")
+    res = await world.members[1].slash(world.channel, "poll results", poll=1)
+    [attachment] = res.response.attachments
+    assert attachment.filename == "poll-1.png" and res.response.embeds[0].image.url == "attachment://poll-1.png"
     assert decode(await attachment.read()).shape[1] == 700
