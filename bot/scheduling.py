@@ -84,6 +84,10 @@ class TickScheduler:
         """A recurring trigger (e.g. a timezone-aware CronTrigger for weekly digests) that calls the tick."""
         self._scheduler.add_job(self._tick, trigger, id=job_id, replace_existing=True, coalesce=True)
 
+    def remove_recurring(self, job_id: str) -> None:
+        if self._scheduler.get_job(job_id) is not None:
+            self._scheduler.remove_job(job_id)
+
     def rearm(self, next_due: datetime | None, now: datetime) -> None:
         """Wake at the next due time, or after FALLBACK_WAKE at the latest (to retry failed work)."""
         delay = FALLBACK_WAKE if next_due is None else min(next_due - now, FALLBACK_WAKE)

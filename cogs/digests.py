@@ -52,6 +52,8 @@ class DigestCog(
     async def cog_unload(self) -> None:
         if self.delivery in self.bot.due_work:
             self.bot.due_work.remove(self.delivery)
+        if self.bot.scheduler is not None:
+            self.bot.scheduler.remove_recurring(WEEKLY_JOB)
 
     def _require_organiser(self, interaction: discord.Interaction) -> int:
         role = self.bot.settings.discord.organiser_role

@@ -241,3 +241,13 @@ async def test_a_digest_still_failing_when_grace_runs_out_is_recorded_missed(wor
     assert digests(world, channel) == []
     shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
     assert "Before-session digest due" in shown and "missed" in shown and "last error: 503" in shown
+
+
+async def test_unloading_the_digest_cog_removes_its_weekly_job_and_due_work(world):
+    scheduler = world.bot.scheduler
+    assert scheduler is not None
+    cog = world.bot.get_cog("Digests")
+    assert cog is not None
+    await world.bot.remove_cog("Digests")
+    assert scheduler._scheduler.get_job("concord-weekly-digest") is None
+    assert cog.delivery not in world.bot.due_work
