@@ -33,6 +33,14 @@ REGIONS: dict[str, str] = {
 UNDECLARED = "undeclared"
 UNDECLARED_LABEL = "Undeclared"
 
+
+def group_label(key: str) -> str:
+    """A stakeholder group's or region's display name ("undeclared" included)."""
+    if key == UNDECLARED:
+        return UNDECLARED_LABEL
+    return STAKEHOLDERS.get(key) or REGIONS.get(key) or key
+
+
 DEFAULT_THEMES: list[dict] = [
     {
         "slug": "existing",

@@ -17,7 +17,7 @@ from bot.core.models import HistoryEntry, Profile
 from bot.core.polls import ClosedPoll
 from bot.core.schedule import DigestPlan
 from bot.core.tally import GroupTally, count_stances, tally
-from bot.forum import REGIONS, STAKEHOLDERS, UNDECLARED, UNDECLARED_LABEL
+from bot.forum import REGIONS, UNDECLARED, group_label
 
 if TYPE_CHECKING:
     from bot.settings import Settings, ThemeConfig
@@ -29,13 +29,6 @@ KIND_TITLES = {
     "weekly": "Weekly digest",
     "now": "Digest",
 }
-
-
-def group_label(key: str) -> str:
-    """A stakeholder group's or region's display name."""
-    if key == UNDECLARED:
-        return UNDECLARED_LABEL
-    return STAKEHOLDERS.get(key) or REGIONS.get(key) or key
 
 
 @dataclass(frozen=True, slots=True)

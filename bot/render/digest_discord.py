@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 
 import discord
 
-from bot.core.digest import Digest, ThemeDigest, group_label
+from bot.core.digest import Digest, ThemeDigest
 from bot.core.durations import format_duration
 from bot.core.history import Shift
 from bot.core.polls import ClosedPoll
 from bot.core.schedule import MISSED, PENDING, POSTED, Occurrence, RunState
 from bot.core.tally import GroupTally
+from bot.forum import group_label
 from bot.render.limits import (
     EMBED_DESCRIPTION,
     EMBED_TITLE,

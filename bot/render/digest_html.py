@@ -10,9 +10,10 @@ import base64
 from collections.abc import Sequence
 from html import escape
 
-from bot.core.digest import Digest, ThemeDigest, group_label
+from bot.core.digest import Digest, ThemeDigest
 from bot.core.polls import ClosedPoll
 from bot.core.tally import GroupTally
+from bot.forum import group_label
 from bot.render.digest_markdown import JOINED, WITHDREW, attribution_note, is_empty, local_time, shift_label, signed
 
 CSS = """

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.digest import Digest, ThemeDigest, group_label
+from bot.core.digest import Digest, ThemeDigest
 from bot.core.polls import ClosedPoll
 from bot.core.tally import GroupTally
+from bot.forum import group_label
 
 JOINED, WITHDREW = "no position yet (joined)", "withdrew"
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")

@@ -9,8 +9,8 @@ from datetime import datetime
 import discord
 
 from bot.core.polls import OTHER, Click, ClickKind, OptionResult, PollInfo, PollResults
+from bot.forum import group_label as stakeholder_label
 from bot.render.limits import EMBED_DESCRIPTION, FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
-from bot.render.themes import group_label as stakeholder_label
 
 COLOUR = discord.Colour.from_rgb(255, 204, 0)  # the EU flag's gold, beside the themes' blue
 CUSTOM_ID_TEMPLATE = r"poll:(?P<poll>[0-9]+):(?P<choice>[0-9]+|retract)"

@@ -8,7 +8,7 @@ import discord
 
 from bot.core.models import Position
 from bot.core.tally import GroupTally, StanceCount, Tally
-from bot.forum import FORUM_CONTEXT, STAKEHOLDERS, UNDECLARED, UNDECLARED_LABEL
+from bot.forum import FORUM_CONTEXT, UNDECLARED, group_label
 from bot.render.limits import (
     EMBED_DESCRIPTION,
     EMBED_TOTAL,
@@ -22,12 +22,6 @@ from bot.settings import ThemeConfig
 
 PAGE_SIZE = 5
 COLOUR = discord.Colour.from_rgb(0, 51, 153)  # the EU flag's blue
-
-
-def group_label(group: str) -> str:
-    if group == UNDECLARED:
-        return UNDECLARED_LABEL
-    return STAKEHOLDERS.get(group, group)
 
 
 def stance_line(item: StanceCount) -> str:
