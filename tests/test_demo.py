@@ -2,33 +2,63 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
 import os
 import re
 import sqlite3
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from random import Random
 
 import pytest
+from matplotlib.image import imread
 
 from bot.cli import main
-from bot.demo import run_demo
+from bot.demo import DEFAULT_SEED, DemoResult, run_demo
+from bot.demo.ballots import final_counts, plan_polls
+from bot.demo.rehearsal import discord_times
 from bot.demo.roster import ROSTER
 from bot.demo.script import LATER_CHANGES, SESSION_CHANGES, WITHDRAWALS, final_positions, plan_positions
 from bot.demo.timeline import Calendar
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
-from bot.settings import Settings
+from bot.settings import PollSettings, Settings
 
 STANCE_LINE = re.compile(r"^> (?P<label>.+): (?P<count>\d+) \((?P<pct>\d+)%\)\s*$")
 
 
-@pytest.fixture(autouse=True)
-def _no_outside_config(monkeypatch):
+def _clear_config(monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo reads CONCORD_* variables like the real bot; the developer's own must not leak in."""
     for name in list(os.environ):
         if name.startswith("CONCORD_") or name == "DISCORD_TOKEN":
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_config(monkeypatch):
+    _clear_config(monkeypatch)
+
+
+@dataclass(frozen=True)
+class Rehearsed:
+    result: DemoResult
+    out: Path
+
+    @property
+    def record(self) -> str:
+        return self.result.record.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def rehearsed(tmp_path_factory) -> Rehearsed:
+    """One whole rehearsal shared by the tests that read its record, store and files (it takes seconds)."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _clear_config(monkeypatch)
+        result = asyncio.run(run_demo(out))
+    return Rehearsed(result, out)
 
 
 def theme_block(record: str, slug: str) -> list[str]:
@@ -69,9 +99,8 @@ def check_record(record_path: Path, database: Path) -> int:
     return total
 
 
-async def test_demo_writes_a_record_whose_tallies_add_up(tmp_path):
-    out = tmp_path / "out"
-    result = await run_demo(out)
+def test_demo_writes_a_record_whose_tallies_add_up(rehearsed):
+    result, out = rehearsed.result, rehearsed.out
 
     assert result.record == out / "record.md" and result.record.exists()
     total = check_record(result.record, result.database)
@@ -88,15 +117,21 @@ def _read(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def test_demo_command_prints_the_tallies_and_repeats_itself_exactly(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path / "a")]) == 0
+def test_demo_command_prints_the_tallies_and_repeats_itself_exactly(rehearsed, tmp_path, capsys):
+    """The command line runs the same rehearsal: same seed, same record, digests and charts, byte for byte."""
+    assert main(["demo", "--out", str(tmp_path / "b")]) == 0
     printed = capsys.readouterr().out
     for theme in DEFAULT_THEMES:
         assert f"Tally — {theme['title']}" in printed
     assert "Participants:" in printed and "record.md" in printed
+    assert "Poll #1: Should the IGF host enhanced cooperation? — Yes " in printed
+    assert "with 5 digests (Markdown and HTML) and 7 charts" in printed
 
-    assert main(["demo", "--out", str(tmp_path / "b")]) == 0
-    assert _read(tmp_path / "a" / "record.md") == _read(tmp_path / "b" / "record.md")
+    assert _read(tmp_path / "b" / "record.md") == rehearsed.record
+    written = sorted(path.relative_to(rehearsed.out) for path in rehearsed.result.files)
+    assert written == sorted(path.relative_to(tmp_path / "b") for path in (tmp_path / "b").glob("*/*.*"))
+    for path in written:
+        assert (tmp_path / "b" / path).read_bytes() == (rehearsed.out / path).read_bytes(), path
 
 
 def test_the_roster_spans_every_stakeholder_group_and_region():
@@ -132,3 +167,170 @@ def test_the_discussion_opens_three_weeks_before_the_session_at_the_same_local_t
     calendar = Calendar.from_session(Settings.load(None).session)
     assert calendar.starts_at - calendar.opens == timedelta(days=21, hours=1)  # Baku kept summer time until 28 Oct
     assert calendar.local(calendar.opens).strftime("%Y-%m-%d %H:%M") == "2012-10-18 09:00"
+
+
+# --- polls -----------------------------------------------------------------------------------------
+
+RESULT_LINE = re.compile(r"^> (?P<label>[^:]+): (?P<count>\d+) \(\d+%\)\s*$")
+VOTED = re.compile(r"\*\*(?P<who>.+?)\*\* voted \*\*(?P<option>.+?)\*\* on poll #(?P<poll>\d+)$")
+CHANGED = re.compile(r"\*\*(?P<who>.+?)\*\* changed their vote on poll #(?P<poll>\d+): .+ → \*\*(?P<option>.+?)\*\*$")
+RETRACTED = re.compile(r"\*\*(?P<who>.+?)\*\* retracted their vote on poll #(?P<poll>\d+)")
+
+
+def poll_block(record: str, number: int) -> list[str]:
+    lines = record.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"### Poll #{number}: "))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("#"))
+    return lines[start:end]
+
+
+def posted_results(block: list[str]) -> dict[str, int]:
+    """The overall `<answer>: <count> (<pct>%)` lines the record quotes from the bot's results (before "Voters")."""
+    counts: dict[str, int] = {}
+    for line in block:
+        if "Voters:" in line:
+            return counts
+        match = RESULT_LINE.match(line)
+        if match:
+            counts[match["label"]] = int(match["count"])
+    raise AssertionError("no voters line in the poll's results")
+
+
+def replayed_open_votes(record: str, number: int) -> Counter[str]:
+    """The record's timeline of clicks on an open-ballot poll, replayed: answer -> votes at the close."""
+    held: dict[str, str] = {}
+    for line in record[record.index("## Timeline") :].splitlines():
+        for pattern in (VOTED, CHANGED, RETRACTED):
+            match = pattern.search(line)
+            if match and int(match["poll"]) == number:
+                if pattern is RETRACTED:
+                    held.pop(match["who"])
+                else:
+                    held[match["who"]] = match["option"]
+    return Counter(held.values())
+
+
+def script_polls():
+    calendar = Calendar.from_session(Settings.load(None).session)
+    rng = Random(f"{DEFAULT_SEED}:polls")  # each chapter's own stream (bot/demo/rehearsal.py:ordered_steps)
+    return calendar, *plan_polls(ROSTER, calendar, PollSettings().closing_soon, rng)
+
+
+def test_the_record_lists_two_polls_whose_posted_results_match_the_votes_cast(rehearsed):
+    record, database = rehearsed.record, rehearsed.result.database
+    _, specs, clicks = script_polls()
+    assert stored(database, "SELECT number, secret, closed_at = closes_at FROM polls ORDER BY number") == [
+        (1, 0, 1),
+        (2, 1, 1),
+    ]
+    for spec in specs:
+        block = poll_block(record, spec.number)
+        assert spec.question in block[0] and ("secret ballot" in block[0]) == spec.secret
+        shown = posted_results(block)
+        expected = final_counts(clicks, spec)
+        assert list(shown) == list(spec.options) and list(shown.values()) == expected
+        by_position = dict(
+            stored(
+                database,
+                "SELECT position, sum(votes) FROM poll_result_counts JOIN polls ON polls.id = poll_id "
+                "WHERE number = ? GROUP BY position",
+                spec.number,
+            )
+        )
+        assert [by_position.get(position, 0) for position in range(len(spec.options))] == expected
+        assert "closing-soon notice" in "\n".join(block) and f"**Voters: {sum(expected)}**" in "\n".join(block)
+    # The open ballot's clicks, as the timeline tells them (changes and the retraction included), add up too.
+    assert replayed_open_votes(record, 1) == Counter(posted_results(poll_block(record, 1)))
+    assert "retracted their vote on poll #1" in record and "changed their vote on poll #1" in record
+    assert re.search(r"Concord\*\* posted in #open-forum: ⏳ Poll #1 closes in 60 minutes", record)
+    assert re.search(r"`09:00` \*\*Concord\*\* posted in #open-forum: Poll #1 has closed", record)
+
+
+def test_the_secret_poll_left_no_voter_ids_in_the_database(rehearsed):
+    database = rehearsed.result.database
+    (secret_id,) = stored(database, "SELECT id FROM polls WHERE secret = 1")[0]
+    (open_id,) = stored(database, "SELECT id FROM polls WHERE secret = 0")[0]
+    assert stored(database, "SELECT salt, closed_at IS NOT NULL FROM polls WHERE id = ?", secret_id) == [(None, 1)]
+    assert stored(database, "SELECT count(*) FROM poll_ballots") == [(0,)]
+    assert stored(database, "SELECT count(*) FROM poll_votes WHERE poll_id = ?", secret_id) == [(0,)]
+    # The open ballot does keep ids (so the query above would see them), and the secret one only counts.
+    assert stored(database, "SELECT count(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?", open_id)[0][0] > 20
+    assert stored(database, "SELECT sum(voters) FROM poll_result_groups WHERE poll_id = ?", secret_id)[0][0] == 22
+    assert "holds no ballot, no keyed hash and no salt for poll #2" in rehearsed.record
+
+
+def test_the_polls_script_votes_changes_and_retracts_around_the_closing_soon_notice():
+    calendar, specs, clicks = script_polls()
+    lead = PollSettings().closing_soon
+    assert [spec.secret for spec in specs] == [False, True]
+    assert specs[0].closes < calendar.starts_at - timedelta(days=1)  # closed before the before-session digest
+    assert calendar.starts_at <= specs[1].opens <= calendar.ends_at < specs[1].closes < calendar.ends_at + timedelta(1)
+    for spec in specs:
+        mine = [click for click in clicks if click.poll == spec.number]
+        assert all(spec.opens < click.at < spec.closes for click in mine)
+        assert sum(spec.closes - lead < click.at for click in mine) >= 2  # some vote after the notice
+        assert all(click.option != click.previous for click in mine if click.kind == "change")
+    assert Counter(click.kind for click in clicks) == {"vote": 48, "change": 4, "retract": 1}
+    calendar_again = Calendar.from_session(Settings.load(None).session)
+    assert plan_polls(ROSTER, calendar_again, lead, Random(f"{DEFAULT_SEED}:polls")) == (specs, clicks)
+
+
+# --- digests ----------------------------------------------------------------------------------------
+
+DIGEST_FILES = ("2012-10-22-weekly", "2012-10-29-weekly", "2012-11-05-weekly", "2012-11-07-before", "2012-11-09-after")
+
+
+def test_each_digest_was_posted_once_on_time_and_written_as_markdown_and_html(rehearsed):
+    database, out, record = rehearsed.result.database, rehearsed.out, rehearsed.record
+    runs = stored(database, "SELECT kind, due_at, status, posted_at = due_at, manual FROM digest_runs ORDER BY due_at")
+    assert [(kind, due[:16], status, on_time, manual) for kind, due, status, on_time, manual in runs] == [
+        ("weekly", "2012-10-22T04:00", "posted", 1, 0),  # 09:00 in Baku, still on summer time (UTC+5)
+        ("weekly", "2012-10-29T05:00", "posted", 1, 0),
+        ("weekly", "2012-11-05T05:00", "posted", 1, 0),
+        ("before", "2012-11-07T05:00", "posted", 1, 0),
+        ("after", "2012-11-09T06:30", "posted", 1, 0),
+    ]
+    parts = stored(
+        database,
+        "SELECT r.parts_total, count(m.message_id), count(DISTINCT m.message_id) FROM digest_runs r "
+        "LEFT JOIN digest_messages m ON m.run_id = r.id GROUP BY r.id",
+    )
+    assert all(total == sent == distinct > 0 for total, sent, distinct in parts)
+    for stem in DIGEST_FILES:
+        markdown, html = _read(out / "digests" / f"{stem}.md"), _read(out / "digests" / f"{stem}.html")
+        assert markdown.startswith("# ") and f"](../charts/{stem}.png)" in markdown
+        assert html.startswith("<!DOCTYPE html>") and "data:image/png;base64," in html
+        for link in (f"digests/{stem}.md", f"digests/{stem}.html", f"charts/{stem}.png"):
+            assert f"]({link})" in record and (out / link).exists()
+    assert "| Before the session | Wed 7 Nov 09:00 |" in record and "| After the session | Fri 9 Nov 10:30 |" in record
+    assert re.search(r"\*\*Concord\*\* posted in #digests: Before the session — .+ \(and \d+ more messages?\)", record)
+
+
+def test_the_after_session_digest_has_its_shift_table_and_the_polls(rehearsed):
+    out = rehearsed.out
+    after = _read(out / "digests" / "2012-11-09-after.md")
+    assert "### Shift since the before-session digest — 2012-11-07 09:00 (Asia/Baku)" in after
+    assert "| From | To | Participants |" in after
+    assert "Shift since" in _read(out / "digests" / "2012-11-09-after.html")
+    assert "Shift since" not in _read(out / "digests" / "2012-11-07-before.md")
+    assert "### Poll #1: Should the IGF host" in _read(out / "digests" / "2012-11-07-before.md")
+    assert "### Poll #2: " in after and "### Poll #1: " not in after
+    assert "The after-session digest's shift since the before-session digest:" in rehearsed.record
+
+
+def test_charts_are_valid_pngs(rehearsed):
+    charts = sorted((rehearsed.out / "charts").glob("*.png"))
+    assert [chart.stem for chart in charts] == [*DIGEST_FILES, "poll-1", "poll-2"]
+    for chart in charts:
+        data = chart.read_bytes()
+        assert data.startswith(b"\x89PNG\r\n\x1a\n")
+        height, width = imread(io.BytesIO(data), format="png").shape[:2]
+        assert width == 700 and height > 100
+
+
+def test_discord_timestamps_read_as_baku_time_in_the_record():
+    calendar = Calendar.from_session(Settings.load(None).session)
+    soon = int((calendar.starts_at + timedelta(hours=1)).timestamp())
+    text = discord_times(f"closes <t:{soon}:R> (<t:{soon}:F>)", calendar, calendar.starts_at)
+    assert text == "closes in 60 minutes (8 November 2012 10:00)"
+    assert discord_times(f"<t:{soon}:R>", calendar, calendar.starts_at - timedelta(days=3)) == "in 3 days"

@@ -11,7 +11,12 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="rehearse the forum offline in a simulated Discord server")
-    demo.add_argument("--out", default="demo-out", help="folder for record.md and the database (default: demo-out)")
+    demo.add_argument(
+        "--out",
+        default="demo-out",
+        help="folder for record.md, the database, digests/ and charts/ (default: demo-out); "
+        "earlier digests and charts there are replaced",
+    )
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: 2012); same seed, same record")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log while it runs")
     demo.set_defaults(handler=run_demo_command)
@@ -37,7 +42,12 @@ def run_demo_command(args: argparse.Namespace) -> int:
     for line in result.console:
         print(plain(line))
     print()
-    print(f"Record written to {result.record} (database: {result.database}) in {result.seconds:.1f} s.")
+    digests = sum(path.suffix == ".md" for path in result.files)
+    charts = sum(path.suffix == ".png" for path in result.files)
+    print(
+        f"Record written to {result.record} (database: {result.database}), with {digests} digests "
+        f"(Markdown and HTML) and {charts} charts, in {result.seconds:.1f} s."
+    )
     return 0
 
 

@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.demo.digests import CHARTS_DIR, DIGESTS_DIR, DigestsChapter
+from bot.demo.polls import PollsChapter
 from bot.demo.positions import PositionsChapter
 from bot.demo.record import write_record
 from bot.demo.rehearsal import DemoError, Rehearsal, build_world, ordered_steps
@@ -31,14 +33,19 @@ class DemoResult:
     database: Path
     tallies: list[ThemeResult]
     console: list[str]
+    files: list[Path]  # digests (Markdown, HTML) and charts (PNG) written beside the record
     seconds: float  # wall-clock run time, for the report
 
 
 def default_chapters(roster: tuple[Participant, ...] = ROSTER) -> list[Chapter]:
-    """The rehearsal's chapters, in the order their same-time steps and their finish() run."""
+    """The rehearsal's chapters, in the order their same-time steps and their finish() run.
+
+    Digests come after polls so that the digests' record section can quote the polls' results,
+    and before the tallies, whose step at the close is the last of the timeline.
+    """
     positions = PositionsChapter(roster)
     tallies = TallyChapter(positions.expected)
-    return [positions, tallies]
+    return [positions, PollsChapter(roster), DigestsChapter(), tallies]
 
 
 def demo_settings(out_dir: Path) -> Settings:
@@ -50,10 +57,14 @@ def demo_settings(out_dir: Path) -> Settings:
 
 
 def _prepare(out_dir: Path, database: Path) -> None:
-    """The output folder exists and holds no database from an earlier run (each rehearsal starts empty)."""
+    """The output folder exists and holds no database, digest or chart from an earlier run (each rehearsal
+    starts empty)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
+    for folder, pattern in ((DIGESTS_DIR, "*.md"), (DIGESTS_DIR, "*.html"), (CHARTS_DIR, "*.png")):
+        for stale in (out_dir / folder).glob(pattern):
+            stale.unlink()
 
 
 async def run_demo(
@@ -88,13 +99,16 @@ async def run_demo(
             for step in steps:
                 await rehearsal.advance_to(step.at)
                 await step.act(rehearsal)
+                rehearsal.note_posts()
             for chapter in chapters:
                 await chapter.finish(rehearsal)
     finally:
         await bot.close()
     record = write_record(rehearsal, out_dir / RECORD_NAME)
     tallies = next((c.results for c in chapters if isinstance(c, TallyChapter)), [])
-    return DemoResult(record, settings.database.path, tallies, rehearsal.console, time.perf_counter() - started)
+    return DemoResult(
+        record, settings.database.path, tallies, rehearsal.console, rehearsal.files, time.perf_counter() - started
+    )
 
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_SEED", "DemoError", "DemoResult", "default_chapters", "run_demo"]

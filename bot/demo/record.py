@@ -25,6 +25,12 @@ def _time(calendar: Calendar, moment: datetime) -> str:
     return f"{calendar.local(moment):%H:%M}"
 
 
+def short_time(calendar: Calendar, moment: datetime) -> str:
+    """E.g. "Tue 6 Nov 09:00", in the session's timezone (for tables and lists in the record)."""
+    local = calendar.local(moment)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
 def quoted(text: str) -> str:
     """A block of the bot's text as a Markdown quote that keeps its line breaks."""
     return "\n".join(f"> {line}  " if line.strip() else ">" for line in text.splitlines())
@@ -45,10 +51,12 @@ def _intro(rehearsal: Rehearsal) -> list[str]:
         f"*An offline rehearsal of Concord (seed {rehearsal.seed}). Times are local to {calendar.zone.key} "
         f"({offset} on the day of the session).*",
         "",
-        "The real bot (its slash commands, rationale form, SQLite store and tallies) ran inside a SimCord "
-        "simulated Discord server, with a facilitator and the simulated participants below. Every action in "
-        "the timeline is a real slash command or form submission; every tally is the bot's own answer. The "
-        "people are fictional and their affiliations are kinds of organisation, not real ones.",
+        "The real bot (its slash commands, rationale form, poll buttons, scheduler, SQLite store, tallies and "
+        "digests) ran inside a SimCord simulated Discord server, with a facilitator and the simulated participants "
+        "below, over virtual time. Every action in the timeline is a real slash command, form submission or button "
+        "click; what Concord posted by itself (poll notices and results, digests) came from its own scheduled work "
+        "at the virtual time shown; every tally and result is the bot's own answer. The people are fictional and "
+        "their affiliations are kinds of organisation, not real ones.",
         "",
         "## Summary",
         "",

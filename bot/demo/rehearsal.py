@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING
@@ -20,11 +22,13 @@ from bot.demo.timeline import Calendar, Chapter, Entry, Section, Step
 from bot.settings import Settings, ThemeConfig
 
 if TYPE_CHECKING:
+    import discord
     import simcord
 
     from bot.app import ConcordBot
 
 log = logging.getLogger(__name__)
+DISCORD_TIME = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 
 
 class DemoError(RuntimeError):
@@ -63,7 +67,11 @@ class Rehearsal:
     summary: list[str] = field(default_factory=list)
     console: list[str] = field(default_factory=list)
     watched: list[simcord.ChannelHandle] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)  # written into out_dir by chapters (digests, charts)
+    #: Chapters that react to what the bot did on its own register here; each runs after every tick.
+    tick_hooks: list[Callable[[Rehearsal], Awaitable[None]]] = field(default_factory=list)
     _seen: dict[int, int] = field(default_factory=dict)
+    _looked: dict[int, int | None] = field(default_factory=dict)
     _ticked_at: datetime | None = None
 
     @property
@@ -91,6 +99,7 @@ class Rehearsal:
             self.watched.append(channel)
             last = channel.last_message
             self._seen[channel.id] = last.id if last else 0
+            self._looked[channel.id] = None
 
     async def advance_to(self, target: datetime) -> None:
         """Move virtual time to `target`, stopping wherever scheduled work falls due to tick the bot there."""
@@ -104,21 +113,78 @@ class Rehearsal:
                 return
             stop = target if due is None or due <= now else min(target, due)
             await self.env.advance_time((stop - now).total_seconds())
+            if stop == due:  # woken at a due time, as APScheduler would be: tick, whatever next_due now says
+                await self.tick()
 
     async def tick(self) -> None:
         """Run the bot's due work now (as APScheduler would in production) and log what it posted."""
         self._ticked_at = self.now()
         await self.bot.tick()
+        self.note_posts()
+        for hook in self.tick_hooks:
+            await hook(self)
+
+    def note_posts(self) -> None:
+        """Log what the bot posted publicly in watched channels since the last look (one line per channel).
+
+        Called after every tick and every step, so a message appears in the timeline at the
+        moment it was posted, whether by scheduled work or in answer to a command.
+        """
         for channel in self.watched:
-            for message in channel.history():
-                if message.id > self._seen[channel.id] and message.author.id == self.bot.user.id:
-                    self._seen[channel.id] = message.id
-                    first = (message.content or (message.embeds[0].title if message.embeds else "") or "").strip()
-                    self.log("Concord", f"posted in #{channel.name}: {first.splitlines()[0] if first else '(embed)'}")
+            cached = self.bot.get_channel(channel.id)
+            latest = getattr(cached, "last_message_id", None)
+            if latest is not None and latest == self._looked[channel.id]:
+                continue  # nothing new in the channel (SimCord's history() copies every message: keep it rare)
+            self._looked[channel.id] = latest
+            new = [
+                message
+                for message in channel.history()
+                if message.id > self._seen[channel.id] and message.author.id == self.bot.user.id
+            ]
+            if not new:
+                continue
+            self._seen[channel.id] = new[-1].id
+            first = (new[0].content or (new[0].embeds[0].title if new[0].embeds else "") or "").strip()
+            line = discord_times(first.splitlines()[0], self.calendar, self.now()) if first else "(embed)"
+            more = f" (and {len(new) - 1} more message{'s' if len(new) > 2 else ''})" if len(new) > 1 else ""
+            self.log("Concord", f"posted in #{channel.name}: {line}{more}")
+
+    def forum_time(self, message: discord.Message) -> datetime:
+        """When a message was posted, on the forum's calendar (SimCord stamps messages in its own virtual time)."""
+        offset = getattr(self.bot.clock, "offset", None) or timedelta(0)
+        return message.created_at + offset
+
+    def message(self, channel: simcord.ChannelHandle, message_id: int | None) -> discord.Message:
+        """A message of `channel` by id, as everyone sees it."""
+        found = next((m for m in channel.history() if m.id == message_id), None)
+        if found is None:
+            raise DemoError(f"expected message {message_id} in #{channel.name}; it is not there")
+        return found
 
     async def _next_due(self, now: datetime) -> datetime | None:
         times = [await work.next_due(now) for work in self.bot.due_work]
         return min((moment for moment in times if moment is not None), default=None)
+
+
+def discord_times(text: str, calendar: Calendar, now: datetime) -> str:
+    """Discord timestamp markup (`<t:1352178000:R>`) as a reader in the session's timezone would see it."""
+
+    def shown(match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match[1]), calendar.zone)
+        if match[2] != "R":
+            return f"{moment.day} {moment:%B %Y %H:%M}"
+        minutes = round((moment - now).total_seconds() / 60)
+        size = abs(minutes)
+        amount = (
+            f"{size} minutes"
+            if size < 90
+            else f"{round(size / 60)} hours"
+            if size < 48 * 60
+            else f"{round(size / 1440)} days"
+        )
+        return f"in {amount}" if minutes >= 0 else f"{amount} ago"
+
+    return DISCORD_TIME.sub(shown, text)
 
 
 World = tuple["simcord.GuildHandle", "simcord.ChannelHandle", "simcord.MemberActor", dict[str, "simcord.MemberActor"]]
