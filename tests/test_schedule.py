@@ -167,3 +167,11 @@ def test_decide_ignores_occurrences_before_the_window_and_retries_manual_posts()
     assert due == decide(schedule, since, now, [manual])
     assert due.post == (Occurrence(manual.due_at, "before"),) and due.miss == ()
     assert next_wake(schedule, since, now, []) == utc("2026-01-12T05:00:00+00:00")
+
+
+def test_next_wake_is_now_at_the_exact_due_instant_of_an_unposted_digest():
+    schedule = _weekly_only()
+    since = utc("2026-01-01T00:00:00+00:00")
+    due_at = utc("2026-01-05T05:00:00+00:00")
+    assert next_wake(schedule, since, due_at, []) == due_at
+    assert next_wake(schedule, since, due_at, [RunState("weekly", due_at, POSTED)]) == utc("2026-01-12T05:00:00+00:00")

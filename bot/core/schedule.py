@@ -202,7 +202,10 @@ def decide(plan: DigestPlan, since: datetime, now: datetime, runs: Iterable[RunS
 
 
 def next_wake(plan: DigestPlan, since: datetime, now: datetime, runs: Iterable[RunState]) -> datetime | None:
-    """When this server next has digest work: the next occurrence, or the next retry of a pending one."""
+    """When this server next has digest work: now if something is due now, else the next occurrence or retry."""
+    runs = list(runs)
+    if decide(plan, since, now, runs).post:
+        return now
     times = [occurrence.due_at for occurrence in plan.upcoming(now, weekly_count=1) if occurrence.due_at >= since]
     for run in runs:
         if run.status == PENDING:

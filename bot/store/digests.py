@@ -200,9 +200,18 @@ class DigestQueries(StoreBase):
         ) as cursor:
             return {row[0]: row[1] for row in await cursor.fetchall()}
 
-    async def guild_profiles(self, guild_id: int) -> dict[int, Profile]:
+    async def guild_profiles(self, guild_id: int, as_of: datetime) -> dict[int, Profile]:
+        """Each participant's profile as it stood at `as_of` (the latest change at or before it)."""
+        at = to_db_time(as_of)
         async with self.db.execute(
-            "SELECT user_id, stakeholder, region FROM profiles WHERE guild_id = ?", (guild_id,)
+            """
+            SELECT h.user_id, h.stakeholder, h.region FROM profile_history h
+            WHERE h.guild_id = ? AND h.id = (
+                SELECT max(id) FROM profile_history
+                WHERE guild_id = h.guild_id AND user_id = h.user_id AND at <= ?
+            )
+            """,
+            (guild_id, at),
         ) as cursor:
             return {row[0]: Profile(row[0], row[1], row[2]) for row in await cursor.fetchall()}
 
@@ -211,7 +220,7 @@ async def load_digest_source(store: Store, guild_id: int, themes: Sequence[str],
     """Read everything a digest of this server as of `until` is built from."""
     return DigestSource(
         histories={slug: await store.theme_history(guild_id, slug, until) for slug in themes},
-        profiles=await store.guild_profiles(guild_id),
+        profiles=await store.guild_profiles(guild_id, until),
         names=await store.display_names(guild_id),
         posted=await store.posted_digests(guild_id),
         polls=await store.closed_polls(guild_id, None, until),

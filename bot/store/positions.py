@@ -41,6 +41,13 @@ class PositionQueries(StoreBase):
                 """,
                 (guild_id, user_id, stakeholder, region, to_db_time(now)),
             )
+            await db.execute(
+                """
+                INSERT INTO profile_history (guild_id, user_id, at, stakeholder, region)
+                VALUES (?, ?, ?, ?, ?)
+                """,
+                (guild_id, user_id, to_db_time(now), stakeholder, region),
+            )
 
     async def get_profile(self, guild_id: int, user_id: int) -> Profile | None:
         async with self.db.execute(
