@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.tally import tally
+from bot.core.tally import tally_counts
 from bot.interactions import UserError, answer_user_errors, guarded, reply, submitted_value
 from bot.render.charts import chart_file, tally_chart_png
 from bot.render.limits import clip
@@ -165,10 +165,10 @@ class ThemeCog(commands.Cog):
 
     async def position(self, interaction: discord.Interaction, stance: str, rationale: str | None) -> None:
         """With a rationale, record it; without one, open the form prefilled with the current rationale."""
-        self._check_stance(stance)
         if rationale is not None:
             await self.record(interaction, stance, rationale)
             return
+        self._check_stance(stance)
         current = await self.bot.store.get_position(interaction.guild_id or 0, self.theme.slug, interaction.user.id)
         form = rationale_form(self.theme, stance, current.rationale if current else None)
         await interaction.response.send_modal(form)
@@ -210,9 +210,10 @@ class ThemeCog(commands.Cog):
             await reply(interaction, f"You have no position on **{self.theme.title}** to withdraw.")
 
     async def tally(self, interaction: discord.Interaction) -> None:
-        positions = await self.bot.store.list_positions(interaction.guild_id or 0, self.theme.slug)
-        options = [(stance.key, stance.label) for stance in self.theme.stances]
-        result = tally(((p.stance, p.stakeholder) for p in positions), options)
+        """Deferred first: drawing the chart can outlast Discord's 3-second deadline on a busy host."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        counts = await self.bot.store.stance_counts(interaction.guild_id or 0, self.theme.slug)
+        result = tally_counts(counts, [(stance.key, stance.label) for stance in self.theme.stances])
         embed = tally_embed(self.theme, result)
         chart = None
         if result.total:
@@ -231,16 +232,14 @@ class ThemeCog(commands.Cog):
 
     async def page(self, guild_id: int, stance: str | None, page: int) -> tuple[discord.Embed, discord.ui.View]:
         """One page of positions, read afresh (so it is never stale), with its Previous/Next buttons."""
-        positions = await self.bot.store.list_positions(guild_id, self.theme.slug, stance)
-        pages = max(1, math.ceil(len(positions) / PAGE_SIZE))
+        store, slug = self.bot.store, self.theme.slug
+        total = await store.count_participants(guild_id, slug, stance)
+        pages = max(1, math.ceil(total / PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
-        start = page * PAGE_SIZE
+        shown = await store.list_positions(guild_id, slug, stance, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
         named = self.bot.settings.privacy.attribution == "named"
-        embed = positions_embed(
-            self.theme, positions[start : start + PAGE_SIZE], page, pages, len(positions), stance, named
-        )
+        embed = positions_embed(self.theme, shown, page, pages, total, stance, named)
         view = discord.ui.View(timeout=None)
-        slug = self.theme.slug
         view.add_item(PageButton(slug, stance, max(page - 1, 0), "prev", disabled=page == 0))
         view.add_item(PageButton(slug, stance, min(page + 1, pages - 1), "next", disabled=page >= pages - 1))
         view.stop()

@@ -74,6 +74,14 @@ def world(simcord_env: simcord.Env) -> World:
     return build_world(simcord_env)
 
 
+DEFERRED = 5  # Discord's DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE: "thinking…", the answer follows
+
+
+def first_answer(world: World) -> dict:
+    """The bot's first answer to the latest interaction (its callback), as Discord received it."""
+    return [entry.json for entry in world.env.http_requests if entry.path.endswith("/callback")][-1]
+
+
 async def restart(env: simcord.Env, settings: Settings) -> ConcordBot:
     """Replace the running bot with a fresh one over the same database, closing the old store."""
     old = env.bot

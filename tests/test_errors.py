@@ -9,6 +9,7 @@ import pytest
 import simcord
 
 from bot.interactions import APOLOGY
+from tests.conftest import DEFERRED, first_answer
 
 
 class StoreDown(RuntimeError):
@@ -27,10 +28,11 @@ def logged_tracebacks(caplog) -> list[logging.LogRecord]:
 
 
 async def test_unexpected_error_in_a_command_apologises_and_logs_the_traceback(world, monkeypatch, caplog):
-    break_store(monkeypatch, world, "list_positions")
+    break_store(monkeypatch, world, "stance_counts")
 
     res = await world.members[0].slash(world.channel, "gaps tally")
 
+    assert first_answer(world)["type"] == DEFERRED  # the apology then replaces the "thinking…" message
     assert res.response.ephemeral
     assert res.response.content == APOLOGY
     simcord.assert_error(world.env, StoreDown)  # it reached the tree's on_error, as the unexpected should

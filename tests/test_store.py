@@ -119,7 +119,40 @@ async def test_list_positions_newest_first_with_filter_and_profiles(store):
     assert [(p.user_id, p.stakeholder) for p in listed] == [(3, "academia"), (2, None), (1, None)]
     assert [p.user_id for p in await store.list_positions(GUILD, "gaps", "some")] == [3, 1]
     assert await store.count_participants(GUILD, "gaps") == 3
+    assert await store.count_participants(GUILD, "gaps", "some") == 2
     assert await store.count_participants(OTHER, "gaps") == 1
+
+
+async def test_a_page_of_positions_reads_only_that_page(store):
+    for user in range(12):
+        stance = "some" if user % 3 else "none"
+        await store.record_position(GUILD, "gaps", user, f"u{user}", stance, None, T0 + timedelta(minutes=user))
+    await store.record_position(OTHER, "gaps", 99, "elsewhere", "some", None, T0 + timedelta(hours=1))
+
+    pages = [await store.list_positions(GUILD, "gaps", limit=5, offset=start) for start in (0, 5, 10)]
+    assert [[p.user_id for p in page] for page in pages] == [[11, 10, 9, 8, 7], [6, 5, 4, 3, 2], [1, 0]]
+    some = await store.list_positions(GUILD, "gaps", "some", limit=3, offset=3)
+    assert [p.user_id for p in some] == [7, 5, 4]
+    assert await store.list_positions(GUILD, "gaps", limit=5, offset=15) == []
+
+
+async def test_stance_counts_group_by_current_profile_within_one_guild(store):
+    for user, stance in enumerate(["some", "some", "none", "some", "widespread"]):
+        await store.record_position(GUILD, "gaps", user, f"u{user}", stance, "a long rationale " * 50, T0)
+    await store.set_profile(GUILD, 0, "academia", "weog", T0)
+    await store.set_profile(GUILD, 1, "academia", None, T0)
+    await store.set_profile(OTHER, 3, "government", None, T0)  # another server's profile counts nowhere here
+    await store.record_position(OTHER, "gaps", 0, "u0", "none", None, T0)
+    await store.record_position(GUILD, "igf", 0, "u0", "home", None, T0)
+
+    assert await store.stance_counts(GUILD, "gaps") == {
+        ("some", "academia"): 2,
+        ("none", None): 1,
+        ("some", None): 1,
+        ("widespread", None): 1,
+    }
+    assert await store.stance_counts(OTHER, "gaps") == {("none", None): 1}
+    assert await store.stance_counts(GUILD, "structures") == {}
 
 
 async def test_concurrent_writes_all_land(store, db_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.tally import count_stances, percent, tally
+from bot.core.tally import count_stances, percent, tally, tally_counts
 from bot.forum import UNDECLARED
 
 OPTIONS = [("yes", "Yes"), ("no", "No"), ("undecided", "Undecided")]
@@ -89,3 +89,13 @@ def test_a_stance_no_longer_configured_counts_nowhere_so_totals_agree():
     assert result.total == 2
     assert sum(group.total for group in result.groups) == result.total
     assert [g.group for g in result.groups] == ["government", UNDECLARED]
+
+
+def test_tally_of_counts_equals_the_tally_of_the_same_votes():
+    votes = [("yes", "government")] * 3 + [("no", None)] * 2 + [("no", "zeta"), ("gone", "government")]
+    counts = {("yes", "government"): 3, ("no", None): 2, ("no", "zeta"): 1, ("gone", "government"): 4}
+    counts[("undecided", "academia")] = 0  # a zero count never makes a group appear
+    from_counts = tally_counts(counts, OPTIONS)
+    assert from_counts == tally(votes, OPTIONS)
+    assert from_counts.total == 6
+    assert [(g.group, g.total) for g in from_counts.groups] == [("government", 3), (UNDECLARED, 2), ("zeta", 1)]

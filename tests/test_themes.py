@@ -8,7 +8,7 @@ import simcord
 
 from bot.core.models import to_db_time
 from bot.settings import Settings
-from tests.conftest import World, build_world, db_rows, embed_text, restart
+from tests.conftest import DEFERRED, World, build_world, db_rows, embed_text, first_answer, restart
 
 SOME = "Gaps in specific policy areas"
 NONE = "No significant gaps"
@@ -39,6 +39,7 @@ def text_input(shown: simcord.InteractionResult) -> dict:
 
 async def tally_text(world: World, member=None, theme: str = "gaps") -> discord.Embed:
     res = await (member or world.facilitator).slash(world.channel, f"{theme} tally")
+    assert first_answer(world)["type"] == DEFERRED  # at once, then the chart: never past the 3-second deadline
     assert res.response.ephemeral
     (embed,) = res.response.embeds
     return embed

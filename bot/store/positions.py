@@ -14,6 +14,14 @@ _POSITION_COLUMNS = """
 """
 
 
+def _theme_filter(guild_id: int, theme: str, stance: str | None) -> tuple[str, tuple[object, ...]]:
+    """The WHERE clause for a theme's positions; the stance is written in only when given, so SQLite can
+    use the (guild_id, theme, stance, updated_at) index instead of filtering every row."""
+    if stance is None:
+        return "p.guild_id = ? AND p.theme = ?", (guild_id, theme)
+    return "p.guild_id = ? AND p.theme = ? AND p.stance = ?", (guild_id, theme, stance)
+
+
 def _position(row: aiosqlite.Row) -> Position:
     return Position(
         user_id=row["user_id"],
@@ -118,25 +126,45 @@ class PositionQueries(StoreBase):
             )
         return True
 
-    async def list_positions(self, guild_id: int, theme: str, stance: str | None = None) -> list[Position]:
-        """Current positions on a theme, newest first, each with its author's current profile."""
+    async def list_positions(
+        self, guild_id: int, theme: str, stance: str | None = None, *, limit: int | None = None, offset: int = 0
+    ) -> list[Position]:
+        """Current positions on a theme, newest first, each with its author's current profile.
+
+        `limit`/`offset` read one page only: browsing a large forum never loads every rationale.
+        """
+        where, params = _theme_filter(guild_id, theme, stance)
         async with self.db.execute(
             f"""
             SELECT {_POSITION_COLUMNS}
             FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
-            WHERE p.guild_id = ? AND p.theme = ? AND (? IS NULL OR p.stance = ?)
+            WHERE {where}
             ORDER BY p.updated_at DESC, p.user_id
+            LIMIT ? OFFSET ?
             """,
-            (guild_id, theme, stance, stance),
+            (*params, -1 if limit is None else limit, offset),
         ) as cursor:
             return [_position(row) for row in await cursor.fetchall()]
 
-    async def count_participants(self, guild_id: int, theme: str) -> int:
-        async with self.db.execute(
-            "SELECT count(*) FROM positions WHERE guild_id = ? AND theme = ?", (guild_id, theme)
-        ) as cursor:
+    async def count_participants(self, guild_id: int, theme: str, stance: str | None = None) -> int:
+        """How many hold a position on the theme (with that stance, when given)."""
+        where, params = _theme_filter(guild_id, theme, stance)
+        async with self.db.execute(f"SELECT count(*) FROM positions p WHERE {where}", params) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
+
+    async def stance_counts(self, guild_id: int, theme: str) -> dict[tuple[str, str | None], int]:
+        """How many hold each stance, per current stakeholder group (None: no profile), for a tally."""
+        async with self.db.execute(
+            """
+            SELECT p.stance, f.stakeholder, count(*)
+            FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
+            WHERE p.guild_id = ? AND p.theme = ?
+            GROUP BY p.stance, f.stakeholder
+            """,
+            (guild_id, theme),
+        ) as cursor:
+            return {(row[0], row[1]): int(row[2]) for row in await cursor.fetchall()}
 
     async def theme_history(self, guild_id: int, theme: str, until: datetime | None = None) -> list[HistoryEntry]:
         """Every change on a theme in order, optionally only those at or before `until`."""
