@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import discord
 from discord import app_commands
@@ -19,6 +19,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+CLOSE_GRACE = timedelta(seconds=10)  # how long shutting down waits for a tick that is posting
 
 
 class ConcordTree(app_commands.CommandTree):
@@ -29,7 +30,7 @@ class ConcordTree(app_commands.CommandTree):
 
 
 class ConcordBot(commands.Bot):
-    def __init__(self, settings: Settings, clock: Clock, *, schedule: bool = True) -> None:
+    def __init__(self, settings: Settings, clock: Clock) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
@@ -42,8 +43,7 @@ class ConcordBot(commands.Bot):
         self._store: Store | None = None
         self.due_work: list[DueWork] = []
         self._tick_lock = asyncio.Lock()
-        self.ticks = 0
-        self.scheduler = TickScheduler(self.tick) if schedule else None
+        self.scheduler = TickScheduler(self.tick)
 
     @property
     def store(self) -> Store:
@@ -68,14 +68,23 @@ class ConcordBot(commands.Bot):
             await self.tree.sync()
 
     async def on_ready(self) -> None:
+        """Start the scheduler (once) and tick now.
+
+        Discord sends READY again after a reconnect that could not resume; ticking then too catches
+        up on whatever fell due, or failed, while the bot was cut off.
+        """
         log.info("connected as %s to %d server(s)", self.user, len(self.guilds))
-        if self.scheduler is not None:
-            self.scheduler.start()
+        self.scheduler.start()
 
     async def tick(self) -> None:
-        """Run all work due at the clock's now. Idempotent; never sleeps; never raises for Discord failures."""
+        """Run all work due at the clock's now. Idempotent; never sleeps; never raises for Discord failures.
+
+        A kind of work that raises is logged and skipped until the fallback wake, so one broken
+        piece neither stops the others nor makes the scheduler spin on it.
+        """
         async with self._tick_lock:
-            self.ticks += 1
+            if self._store is None:  # closed, or not set up yet: nothing can be done
+                return
             now = self.clock()
             next_times: list[datetime] = []
             for work in self.due_work:
@@ -83,22 +92,29 @@ class ConcordBot(commands.Bot):
                     await work.run_due(now)
                     upcoming = await work.next_due(now)
                 except Exception:
-                    log.exception("scheduled work %s failed; it stays due for a later tick", work.name)
+                    log.exception("scheduled work %s failed; it is tried again at the next wake", work.name)
                     continue
                 if upcoming is not None:
                     next_times.append(upcoming)
-            if self.scheduler is not None:
-                self.scheduler.rearm(min(next_times, default=None), now)
+            self.scheduler.rearm(min(next_times, default=None), now)
 
     async def close(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.shutdown()
+        """Stop waking, let a running tick finish (it must not lose its store half-way), then disconnect
+        and close the store. Safe to call twice."""
+        self.scheduler.shutdown()
+        held = False
+        try:
+            held = await asyncio.wait_for(self._tick_lock.acquire(), CLOSE_GRACE.total_seconds())
+        except TimeoutError:
+            log.warning("scheduled work still running after %s; closing anyway", CLOSE_GRACE)
         try:
             await super().close()
         finally:
             if self._store is not None:
                 await self._store.close()
                 self._store = None
+            if held:
+                self._tick_lock.release()
 
 
 def create_bot(settings: Settings, *, clock: Clock | None = None) -> ConcordBot:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 WAKE_JOB = "concord-wake"
 FALLBACK_WAKE = timedelta(minutes=5)
+MIN_WAKE = timedelta(seconds=1)
 
 
 class DueWork(Protocol):
@@ -56,10 +57,10 @@ class TickScheduler:
         return self._scheduler.running
 
     def start(self) -> None:
-        """Start, with one tick right away for whatever fell due while the bot was down."""
-        if self._scheduler.running:
-            return
-        self._scheduler.start()
+        """Start (once: calling it again is safe) and tick right away, for whatever fell due while the
+        bot was down or disconnected."""
+        if not self._scheduler.running:
+            self._scheduler.start()
         self.wake_in(timedelta(0))
 
     def wake_in(self, delay: timedelta) -> None:
@@ -89,9 +90,19 @@ class TickScheduler:
             self._scheduler.remove_job(job_id)
 
     def rearm(self, next_due: datetime | None, now: datetime) -> None:
-        """Wake at the next due time, or after FALLBACK_WAKE at the latest (to retry failed work)."""
+        """Wake at the next due time, or after FALLBACK_WAKE at the latest (to retry failed work).
+
+        Never sooner than MIN_WAKE: work that says it is still due right after running would
+        otherwise have the tick spin, hammering Discord and the store.
+        """
         delay = FALLBACK_WAKE if next_due is None else min(next_due - now, FALLBACK_WAKE)
-        self.wake_in(delay)
+        self.wake_in(max(delay, MIN_WAKE))
+
+    @property
+    def next_wake(self) -> datetime | None:
+        """When (on the real clock) the tick is next woken; None when stopped. For logs and tests."""
+        job = self._scheduler.get_job(WAKE_JOB)
+        return job.next_run_time if job is not None and self._scheduler.running else None
 
     def shutdown(self) -> None:
         if self._scheduler.running:

@@ -36,11 +36,17 @@ def settings(db_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.Fix
     return Settings.load(None, database={"path": db_path}, **overrides)
 
 
+# Bots that `restart` attached in the current test; closed with the first one (SimCord never closes a bot).
+_restarted: list[ConcordBot] = []
+
+
 @pytest.fixture
 async def simcord_bot(settings: Settings):
     bot = create_bot(settings)
     yield bot
     await bot.close()
+    while _restarted:
+        await _restarted.pop().close()
 
 
 @dataclass
@@ -86,6 +92,7 @@ async def restart(env: simcord.Env, settings: Settings) -> ConcordBot:
     """Replace the running bot with a fresh one over the same database, closing the old store."""
     old = env.bot
     new = create_bot(settings)
+    _restarted.append(new)
     await env.restart_bot(new)
     await old.close()
     return new

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
@@ -90,3 +91,43 @@ async def test_when_even_the_apology_cannot_be_sent_that_is_logged(world, caplog
     await world.members[0].slash(world.channel, "gaps about")
 
     assert any("could not tell the user" in r.getMessage() for r in caplog.records)
+
+
+class Work:
+    """A kind of scheduled work that fails where told to."""
+
+    def __init__(self, name: str, fails_in: str | None = None, due_in: timedelta | None = None) -> None:
+        self.name, self.fails_in, self.due_in = name, fails_in, due_in
+        self.ran_at: list[datetime] = []
+
+    async def run_due(self, now: datetime) -> None:
+        self.ran_at.append(now)
+        if self.fails_in == "run_due":
+            raise StoreDown(f"{self.name} broke")
+
+    async def next_due(self, now: datetime) -> datetime | None:
+        if self.fails_in == "next_due":
+            raise StoreDown(f"{self.name} cannot say")
+        return None if self.due_in is None else now + self.due_in
+
+
+async def test_a_failing_kind_of_scheduled_work_is_logged_and_never_stops_the_others(world, caplog):
+    bot = world.bot
+    works = [Work("broken", "run_due"), Work("confused", "next_due"), Work("fine", due_in=timedelta(minutes=2))]
+    bot.due_work.extend(works)
+
+    before = datetime.now(UTC)  # APScheduler wakes on the real clock; the bounds make this deterministic
+    await bot.tick()
+    after = datetime.now(UTC)
+
+    assert [work.ran_at for work in works] == [[bot.clock()]] * 3
+    failures = sorted(str(r.exc_info[1]) for r in logged_tracebacks(caplog))
+    assert failures == ["broken broke", "confused cannot say"]
+    assert before + timedelta(minutes=2) <= bot.scheduler.next_wake <= after + timedelta(minutes=2)
+
+    works[2].due_in = timedelta(0)  # still due right after running: the wake-up must not spin
+    again = datetime.now(UTC)
+    await bot.tick()
+    assert bot.scheduler.next_wake >= again + timedelta(seconds=1)
+    for work in works:
+        bot.due_work.remove(work)

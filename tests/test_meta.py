@@ -1,9 +1,12 @@
-"""Meta: every cog loads, every command is within Discord's limits, guild-only, and synced where configured."""
+"""Meta: every cog loads, every command is within Discord's limits, guild-only, and synced where configured;
+the bot's life cycle (READY again after a reconnect, closing while scheduled work runs)."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import re
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -132,3 +135,57 @@ async def test_with_a_guild_id_the_tree_syncs_to_that_guild_only(simcord_env):
     puts = [entry.path for entry in simcord_env.http_requests if entry.method == "PUT"]
     assert any(f"/guilds/{FORUM_GUILD}/commands" in path for path in puts)
     assert all("/guilds/" in path for path in puts)
+
+
+async def test_ready_again_after_a_reconnect_keeps_one_scheduler_and_catches_up_at_once(world):
+    bot = world.bot
+    assert bot.scheduler.running  # started by the first READY
+    bot.scheduler.rearm(None, bot.clock())  # nothing due: the next wake is the 5-minute fallback
+    fallback = bot.scheduler.next_wake
+
+    await bot.on_ready()  # Discord sends READY again when a reconnect cannot resume
+
+    assert bot.scheduler.running
+    assert bot.scheduler.next_wake < fallback  # a catch-up tick now, not in five minutes
+
+
+class SlowWork:
+    """Scheduled work that is half-way through when the bot is asked to close."""
+
+    name = "slow"
+
+    def __init__(self, bot, guild_id: int) -> None:
+        self.bot, self.guild_id = bot, guild_id
+        self.started, self.release = asyncio.Event(), asyncio.Event()
+        self.read: list[int] = []
+
+    async def run_due(self, now: datetime) -> None:
+        self.started.set()
+        await self.release.wait()
+        self.read.append(await self.bot.store.count_participants(self.guild_id, "gaps"))
+
+    async def next_due(self, now: datetime) -> datetime | None:
+        return None
+
+
+async def test_closing_lets_a_running_tick_finish_with_its_store_then_closes_it(world):
+    bot = world.bot
+    await world.members[0].slash(world.channel, "gaps position", stance="some", rationale="Counted.")
+    work = SlowWork(bot, world.guild.id)
+    bot.due_work.append(work)
+    ticking = asyncio.create_task(bot.tick())
+    await work.started.wait()
+
+    closing = asyncio.create_task(bot.close())
+    for _ in range(10):
+        await asyncio.sleep(0)  # let close run as far as it can
+    assert not closing.done()  # it waits for the tick
+    assert not bot.scheduler.running  # but no new wake-up can start one
+
+    work.release.set()
+    await asyncio.gather(ticking, closing)
+    assert work.read == [1]  # the tick still had its store
+    with pytest.raises(RuntimeError, match="not been set up"):
+        bot.store  # noqa: B018 - closed now
+    await bot.tick()  # a tick after closing does nothing (and does not fail)
+    assert work.read == [1]
