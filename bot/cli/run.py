@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import logging
+import signal
 import sys
+
+import aiohttp
+import discord
+from discord.ext import commands
 
 from bot.settings import Settings
 from bot.store import Store
@@ -13,6 +20,11 @@ NO_TOKEN = (
     "concord: no bot token: set the DISCORD_TOKEN environment variable (the token is never read from "
     "config.toml); see README, 'Run the real bot'"
 )
+BAD_TOKEN = (
+    "concord: Discord refused the token in DISCORD_TOKEN; copy it again from the Developer Portal (Bot, Reset Token)"
+)
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,9 +43,39 @@ def run_bot(args: argparse.Namespace) -> int:
         return 2
     from bot import create_bot
 
-    bot = create_bot(settings)
-    bot.run(settings.token.get_secret_value(), log_handler=None)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it reports every wake-up at INFO
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here: no warning at start
+    try:
+        asyncio.run(serve(create_bot(settings), settings.token.get_secret_value()))
+    except discord.LoginFailure:
+        print(BAD_TOKEN, file=sys.stderr)
+        return 1
+    except (aiohttp.ClientConnectionError, OSError) as exc:
+        print(f"concord: could not reach Discord ({type(exc).__name__}: {exc}); check the network", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # where stop signals cannot be caught (Windows): discord.py has closed the bot
+        pass
     return 0
+
+
+async def serve(bot: commands.Bot, token: str) -> None:
+    """Stay connected until Discord ends it or SIGINT/SIGTERM arrives; either way the bot closes, which
+    waits for a running tick and closes the store. (discord.py's own `Bot.run` leaves SIGTERM, what
+    systemd and Docker send, to kill the process outright.)"""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C arrives as KeyboardInterrupt
+            loop.add_signal_handler(signum, stop.set)
+    async with bot:
+        connection = asyncio.create_task(bot.start(token))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({connection, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if stop.is_set():
+            log.info("stop signal received: closing")
+            await bot.close()
+        await connection  # a login failure surfaces here
 
 
 def migrate_database(args: argparse.Namespace) -> int:
