@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GONE = 0  # recorded instead of a message id when the channel no longer exists: nothing left to post
+VOTE_GRACE = 10.0  # seconds a seal waits for votes already received; a slower one is refused (politely)
 
 
 class PollClosing:
@@ -37,6 +40,33 @@ class PollClosing:
     def __init__(self, bot: ConcordBot) -> None:
         self.bot = bot
         self.lock = asyncio.Lock()
+        self._votes: dict[int, set[asyncio.Future[None]]] = {}  # poll id -> votes received, not yet stored
+
+    @contextmanager
+    def vote_in_flight(self, poll_id: int) -> Iterator[None]:
+        """Mark a vote as received: the poll's seal waits for it.
+
+        A click received before the deadline may still be waiting for Discord (the deferral) or for
+        the database (a burst) when the tick seals the poll; without this it would be refused
+        although it came in time.
+        """
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        pending = self._votes.setdefault(poll_id, set())
+        pending.add(done)
+        try:
+            yield
+        finally:
+            done.set_result(None)
+            pending.discard(done)
+            if not pending:
+                self._votes.pop(poll_id, None)
+
+    async def _seal(self, poll_id: int, now: datetime) -> bool:
+        """Seal the poll once the votes already received are stored; votes arriving later are refused."""
+        pending = self._votes.get(poll_id)
+        if pending:
+            await asyncio.wait(set(pending), timeout=VOTE_GRACE)
+        return await self.bot.store.close_poll(poll_id, now)
 
     @property
     def lead(self) -> timedelta:
@@ -50,7 +80,7 @@ class PollClosing:
                         await self.post_closing_soon(action.poll, now)
                         continue
                     if action.kind is DueKind.CLOSE:
-                        await self.bot.store.close_poll(action.poll.id, now)
+                        await self._seal(action.poll.id, now)
                     await self.deliver_closing(action.poll.id, now)
                 except Exception as exc:  # a bug, or the database: log it, and retry later with backoff
                     log.exception("poll %s: %s failed; it stays due", action.poll.id, action.kind)
@@ -60,22 +90,21 @@ class PollClosing:
         return next_due(await self.bot.store.polls_with_due_work(), now, self.lead)
 
     async def _record_failure(self, kind: DueKind, poll: PollInfo, now: datetime, error: BaseException) -> None:
+        """Leave the step due again after a backoff (1, 2, 4... minutes, at most an hour)."""
+        soon = kind is DueKind.CLOSING_SOON
+        attempts = (poll.soon_attempts if soon else poll.close_attempts) + 1
+        retry_at = now + retry_delay(attempts)
+        record = self.bot.store.record_closing_soon_failure if soon else self.bot.store.record_close_failure
+        log.warning("poll %s: %s failed (%s); retry at %s", poll.id, kind, error, retry_at)
         try:
-            if kind is DueKind.CLOSING_SOON:
-                attempts = poll.soon_attempts + 1
-                await self.bot.store.record_closing_soon_failure(
-                    poll.id, attempts, now + retry_delay(attempts), repr(error)
-                )
-            else:
-                attempts = poll.close_attempts + 1
-                await self.bot.store.record_close_failure(poll.id, attempts, now + retry_delay(attempts), repr(error))
+            await record(poll.id, attempts, retry_at, repr(error))
         except Exception:
             log.exception("poll %s: could not even record the failure", poll.id)
 
     async def close_now(self, poll_id: int, now: datetime) -> bool:
         """/poll close: seal and deliver at once, exactly as the deadline would; True when fully shown."""
         async with self.lock:
-            await self.bot.store.close_poll(poll_id, now)
+            await self._seal(poll_id, now)
             return await self.deliver_closing(poll_id, now)
 
     def theme_title(self, poll: PollInfo) -> str | None:
@@ -132,10 +161,7 @@ class PollClosing:
             except discord.HTTPException as exc:
                 failures.append(exc)
         if failures:
-            attempts = poll.close_attempts + 1
-            retry_at = now + retry_delay(attempts)
-            await store.record_close_failure(poll.id, attempts, retry_at, str(failures[0]))
-            log.warning("poll %s: closing not fully shown (%s); retry at %s", poll.id, failures[0], retry_at)
+            await self._record_failure(DueKind.DELIVER, poll, now, failures[0])
         return not failures
 
     async def post_closing_soon(self, poll: PollInfo, now: datetime) -> None:
@@ -147,9 +173,6 @@ class PollClosing:
             await self.bot.store.record_closing_soon(poll.id, GONE)
             return
         except discord.HTTPException as exc:
-            attempts = poll.soon_attempts + 1
-            retry_at = now + retry_delay(attempts)
-            await self.bot.store.record_closing_soon_failure(poll.id, attempts, retry_at, str(exc))
-            log.warning("poll %s: closing-soon notice failed (%s); retry at %s", poll.id, exc, retry_at)
+            await self._record_failure(DueKind.CLOSING_SOON, poll, now, exc)
             return
         await self.bot.store.record_closing_soon(poll.id, message.id)

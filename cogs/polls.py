@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -101,13 +101,16 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
             found = await self._poll(interaction, poll)
             if not found.is_closed and found.hide_results:
                 voters = await self.bot.store.count_voters(found)
-                await reply(interaction, render.hidden_results_text(found, voters))
+                await reply(interaction, render.hidden_results_text(found, voters, self.bot.clock()))
                 return
             shown = tally(await self.bot.store.poll_counts(found), found.options)
             embed = render.results_embed(found, shown)
-            chart = None
-            if shown.voters:
-                chart = await chart_file(embed, f"poll-{found.number}.png", poll_chart_png, shown, found.question)
+            if not shown.voters:
+                await reply(interaction, embed=embed)
+                return
+            # Drawing the chart can outlast Discord's 3-second window (a cold matplotlib, a busy host).
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            chart = await chart_file(embed, f"poll-{found.number}.png", poll_chart_png, shown, found.question)
             await reply(interaction, embed=embed, file=chart)
         except UserError as exc:
             await reply(interaction, str(exc))
@@ -115,7 +118,7 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
     @app_commands.command(name="list", description="Open polls in this server and when they close")
     async def list_polls(self, interaction: discord.Interaction) -> None:
         guild_id = interaction.guild_id or 0
-        polls = await self.bot.store.open_polls(guild_id)
+        polls = await self.bot.store.open_polls(guild_id, self.bot.clock())
         await reply(interaction, embed=render.list_embed(polls, guild_id))
 
     # --- command bodies ---------------------------------------------------------------------
@@ -157,6 +160,8 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         channel = interaction.channel
         if not isinstance(channel, discord.abc.Messageable):
             raise UserError("Sorry, polls can only be posted in a text channel or thread.")
+        # Storing and posting wait on the database and on Discord (rate limits): acknowledge first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.bot.clock()
         clamped_from = max_choices if max_choices > len(answers) else None
         poll = await self.bot.store.create_poll(
@@ -206,11 +211,13 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
 
     # --- voting (the service the buttons call; the burst test calls it too) -------------------
 
-    async def _open_poll(self, guild_id: int, poll_id: int) -> PollInfo:
+    async def _open_poll(self, guild_id: int, poll_id: int, now: datetime) -> PollInfo:
         poll = await self.bot.store.get_poll_by_id(poll_id)
-        if poll is None or poll.guild_id != guild_id:
+        if poll is None:
             raise UserError("Sorry, this poll no longer exists.")
-        if not poll.accepts_votes(self.bot.clock()):
+        if poll.guild_id != guild_id:
+            raise UserError("Sorry, this poll belongs to another server; you can only vote on it there.")
+        if not poll.accepts_votes(now):
             raise UserError(render.closed_vote_text(poll))
         return poll
 
@@ -223,31 +230,51 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
             raise UserError(render.closed_vote_text(poll))
         return voter_key(salt, poll.id, user_id)
 
-    async def record_vote(self, guild_id: int, poll_id: int, user_id: int, position: int) -> tuple[PollInfo, Click]:
-        """Record one click on an answer; every write is one serialised store transaction."""
-        poll = await self._open_poll(guild_id, poll_id)
-        if not 0 <= position < len(poll.options):
-            raise UserError("Sorry, that answer is not on this poll.")
-        voter = await self._voter(poll, user_id)
-        profile = await self.bot.store.get_profile(guild_id, user_id)
-        stakeholder = profile.stakeholder if profile else None
-        click = await self.bot.store.cast_vote(poll.id, voter, position, stakeholder, self.bot.clock())
+    async def record_vote(
+        self, guild_id: int, poll_id: int, user_id: int, position: int, now: datetime | None = None
+    ) -> tuple[PollInfo, Click]:
+        """Record one click on an answer received at `now` (default: the clock's now).
+
+        The write is one serialised store transaction, which also decides whether the poll still
+        takes votes; the poll's seal waits for votes already received (see PollClosing.vote_in_flight).
+        """
+        now = now or self.bot.clock()
+        with self.closing.vote_in_flight(poll_id):
+            poll = await self._open_poll(guild_id, poll_id, now)
+            if not 0 <= position < len(poll.options):
+                raise UserError("Sorry, that answer is not on this poll.")
+            voter = await self._voter(poll, user_id)
+            profile = await self.bot.store.get_profile(guild_id, user_id)
+            stakeholder = profile.stakeholder if profile else None
+            click = await self.bot.store.cast_vote(guild_id, poll.id, voter, position, stakeholder, now)
         if click is None:
             raise UserError(render.closed_vote_text(poll))
         return poll, click
 
-    async def retract_vote(self, guild_id: int, poll_id: int, user_id: int) -> tuple[PollInfo, frozenset[int]]:
-        poll = await self._open_poll(guild_id, poll_id)
-        previous = await self.bot.store.retract_vote(poll.id, await self._voter(poll, user_id), self.bot.clock())
+    async def retract_vote(
+        self, guild_id: int, poll_id: int, user_id: int, now: datetime | None = None
+    ) -> tuple[PollInfo, frozenset[int]]:
+        now = now or self.bot.clock()
+        with self.closing.vote_in_flight(poll_id):
+            poll = await self._open_poll(guild_id, poll_id, now)
+            voter = await self._voter(poll, user_id)
+            previous = await self.bot.store.retract_vote(guild_id, poll.id, voter, now)
         if previous is None:
             raise UserError(render.closed_vote_text(poll))
         return poll, previous
 
     async def on_click(self, interaction: discord.Interaction, poll_id: int, choice: int | None) -> None:
-        guild_id = interaction.guild_id or 0
-        if choice is None:
-            poll, previous = await self.retract_vote(guild_id, poll_id, interaction.user.id)
-            await reply(interaction, render.retract_text(poll, previous))
-        else:
-            poll, click = await self.record_vote(guild_id, poll_id, interaction.user.id, choice)
-            await reply(interaction, render.vote_text(poll, click))
+        """Acknowledge at once, then vote: in a burst a click may wait for the database longer than
+        Discord's 3-second window. The vote counts as of its arrival, and the confirmation replaces
+        the "thinking" placeholder."""
+        now = self.bot.clock()
+        guild_id, user_id = interaction.guild_id or 0, interaction.user.id
+        with self.closing.vote_in_flight(poll_id):
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if choice is None:
+                poll, previous = await self.retract_vote(guild_id, poll_id, user_id, now)
+                text = render.retract_text(poll, previous)
+            else:
+                poll, click = await self.record_vote(guild_id, poll_id, user_id, choice, now)
+                text = render.vote_text(poll, click)
+        await reply(interaction, text)

@@ -5,17 +5,14 @@ The helpers at the top are shared by the other tests/test_polls_*.py modules.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
-from pathlib import Path
-from typing import Any
-
 import discord
 import pytest
 import simcord
 
 from bot.core.models import to_db_time
+from bot.interactions import UserError
 from tests.conftest import World, build_world, embed_text
+from tests.conftest import db_rows as sql
 
 QUESTION = "Should the IGF host enhanced cooperation?"
 
@@ -51,10 +48,9 @@ def find_message(world: World, message_id: int) -> discord.Message:
     return next(m for m in world.channel.history() if m.id == message_id)
 
 
-def sql(db_path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
-    """Read the bot's SQLite file directly, as anyone holding the file could."""
-    with closing(sqlite3.connect(db_path)) as db:
-        return db.execute(query, params).fetchall()
+def callback_types(world: World, since: int) -> list[int]:
+    """The interaction callbacks the bot sent after request number `since` (4: a message, 5: "thinking")."""
+    return [r.json["type"] for r in world.env.http_requests[since:] if r.path.endswith("/callback")]
 
 
 async def open_poll(world: World, **options: object) -> discord.Message:
@@ -66,8 +62,10 @@ async def open_poll(world: World, **options: object) -> discord.Message:
 
 
 async def test_create_posts_a_public_poll_with_persistent_buttons(world):
+    since = len(world.env.http_requests)
     res = await create_poll(world, hours=48)
     assert res.ephemeral and "Poll #1 is open" in res.response.content
+    assert callback_types(world, since) == [5]  # acknowledged before storing and posting
     [poll] = poll_messages(world)
     assert not poll.flags.ephemeral
     text = embed_text(poll.embeds[0])
@@ -110,7 +108,7 @@ async def test_create_refuses_bad_options_and_posts_nothing(world, options, says
     res = await create_poll(world, options=options)
     assert res.ephemeral and says in res.response.content and "Nothing was posted" in res.response.content
     assert poll_messages(world) == []
-    assert await world.bot.store.open_polls(world.guild.id) == []
+    assert await world.bot.store.open_polls(world.guild.id, world.env.now()) == []
 
 
 async def test_when_discord_refuses_the_post_nothing_is_stored_and_the_number_is_kept(world):
@@ -121,7 +119,7 @@ async def test_when_discord_refuses_the_post_nothing_is_stored_and_the_number_is
         and "could not post the poll" in res.response.content
         and "Nothing was saved" in res.response.content
     )
-    assert poll_messages(world) == [] and await world.bot.store.open_polls(world.guild.id) == []
+    assert poll_messages(world) == [] and await world.bot.store.open_polls(world.guild.id, world.env.now()) == []
     await create_poll(world)
     assert poll_messages(world)[-1].embeds[0].title == "Poll #1 · Open"
 
@@ -173,8 +171,10 @@ async def results_text(world: World, number: int = 1, actor: simcord.MemberActor
 async def test_vote_change_confirm_and_retract(world):
     poll = await open_poll(world, hide_results=False)
     alice = world.members[0]
+    since = len(world.env.http_requests)
     res = await alice.click(poll, label="Yes")
     assert res.ephemeral and res.response.content == "Your vote on poll #1 is recorded: **Yes**."
+    assert callback_types(world, since) == [5] and res.followups == []  # "thinking", then the answer in its place
     res = await alice.click(poll, label="No")
     assert res.response.content == "Your vote on poll #1 is changed to **No** (it was **Yes**)."
     res = await alice.click(poll, label="No")
@@ -185,6 +185,20 @@ async def test_vote_change_confirm_and_retract(world):
     res = await alice.click(poll, label="Retract my vote")
     assert res.response.content == "You have no vote on poll #1 to retract."
     assert "Nobody has voted yet" in await results_text(world)
+
+
+async def test_results_with_a_chart_are_acknowledged_before_drawing_it(world):
+    poll = await open_poll(world, hide_results=False)
+    since = len(world.env.http_requests)
+    res = await world.members[1].slash(world.channel, "poll results", poll=1)
+    assert "Nobody has voted yet" in res.response.embeds[0].description and callback_types(world, since) == [4]
+    await world.members[0].click(poll, label="Yes")
+    since = len(world.env.http_requests)
+    res = await world.members[1].slash(world.channel, "poll results", poll=1)
+    assert callback_types(world, since) == [5] and res.ephemeral
+    assert res.response.attachments[0].filename == "poll-1.png" and "Yes: 1 (100%)" in embed_text(
+        res.response.embeds[0]
+    )
 
 
 async def test_multiple_choices_toggle_up_to_the_maximum(world):
@@ -230,13 +244,32 @@ async def test_results_hidden_while_open_then_shown_at_close(world):
         await world.members[3].click(closed, label="Yes")
 
 
-async def test_a_vote_after_close_is_refused_by_the_service(world):
+async def test_a_vote_after_close_is_refused_by_the_service(world, db_path):
     await open_poll(world)
     stored = await world.bot.store.get_poll(world.guild.id, 1)
     await world.facilitator.slash(world.channel, "poll close", poll=1)
     cog = world.bot.get_cog("Polls")
-    with pytest.raises(Exception, match="has closed"):
+    with pytest.raises(UserError, match="has closed"):
         await cog.record_vote(world.guild.id, stored.id, world.members[0].id, 0)
+    with pytest.raises(UserError, match="has closed"):
+        await cog.retract_vote(world.guild.id, stored.id, world.members[0].id)
+    assert sql(db_path, "SELECT count(*) FROM poll_votes") == [(0,)]
+
+
+async def test_a_vote_from_another_server_is_refused_and_stores_nothing(world, db_path):
+    """Discord relays clicks only from the poll message itself (a forwarded copy has no buttons); the bot checks too."""
+    await open_poll(world, hide_results=False)
+    stored = await world.bot.store.get_poll(world.guild.id, 1)
+    other = build_world(world.env, name="Another hub")
+    stranger = other.members[0]
+    cog = world.bot.get_cog("Polls")
+    with pytest.raises(UserError, match="belongs to another server"):
+        await cog.record_vote(other.guild.id, stored.id, stranger.id, 0)
+    with pytest.raises(UserError, match="belongs to another server"):
+        await cog.retract_vote(other.guild.id, stored.id, stranger.id)
+    # The store's own check, inside the vote's transaction, whatever the caller checked before.
+    assert await world.bot.store.cast_vote(other.guild.id, stored.id, stranger.id, 0, None, world.env.now()) is None
+    assert sql(db_path, "SELECT count(*) FROM poll_votes") == [(0,)]
 
 
 async def test_unknown_poll_numbers_get_a_polite_answer(world):

@@ -6,7 +6,7 @@ import discord
 
 from bot.scheduling import retry_delay
 from tests.conftest import embed_text, restart
-from tests.test_polls import buttons, find_message, open_poll, replies_to
+from tests.test_polls import buttons, find_message, open_poll, replies_to, sql
 
 HOUR = 3600
 
@@ -40,6 +40,26 @@ async def test_poll_closes_by_itself_at_the_virtual_deadline_once(world):
     assert await world.bot.store.polls_with_due_work() == []
 
 
+async def test_a_click_past_the_deadline_before_sealing_is_refused_and_not_counted(world, db_path):
+    poll = await open_poll(world, hours=1)
+    await world.members[0].click(poll, label="Yes")
+    await world.env.advance_time(HOUR)  # the deadline; the tick that seals the poll has not run yet
+    res = await world.members[1].click(poll, label="No")  # the buttons are still enabled
+    assert res.ephemeral and res.response.content.startswith("Sorry, poll #1 has closed, so votes are no longer")
+    res = await world.members[0].click(poll, label="Retract my vote")
+    assert "has closed" in res.response.content
+    assert sql(db_path, "SELECT user_id FROM poll_votes") == [(world.members[0].id,)]
+    res = await world.members[2].slash(world.channel, "poll results", poll=1)
+    assert "closed <t:" in res.response.content and "(1 voter)" in res.response.content
+    assert "being counted" in res.response.content and "Yes" not in res.response.content
+    listed = await world.members[2].slash(world.channel, "poll list")
+    assert "No polls are open" in listed.response.embeds[0].description
+    await world.bot.tick()
+    [posted] = results_replies(world, poll)
+    text = embed_text(posted.embeds[0])
+    assert "Yes: 1 (100%)" in text and "No: 0 (0%)" in text and "Voters: 1" in text
+
+
 async def test_closing_soon_notice_is_posted_once_before_close(world):
     poll = await open_poll(world, hours=3)
     await world.env.advance_time(2 * HOUR - 1)
@@ -69,8 +89,7 @@ async def test_a_deadline_missed_while_the_bot_was_down_closes_at_restart_once(w
     await world.members[0].click(poll, label="Yes")
     await world.env.advance_time(3 * HOUR)  # nobody ticks: the bot is "down"
     bot = await restart(world.env, settings)
-    await world.env.settle()  # the fresh bot ticks once at start-up (on_ready)
-    assert bot.ticks >= 1
+    await world.env.settle()  # the fresh bot ticks once at start-up (on_ready): nobody calls tick() here
     [posted] = results_replies(world, poll)
     assert "Yes: 1 (100%)" in embed_text(posted.embeds[0])
     assert all(b.disabled for b in buttons(find_message(world, poll.id)))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from bot.core.polls import OTHER
+from bot.core.polls import OTHER, voter_key
+from bot.interactions import UserError
 from tests.conftest import embed_text
-from tests.test_polls import create_poll, open_poll, replies_to, sql
+from tests.test_polls import create_poll, open_poll, poll_messages, replies_to, sql
 
 HOUR = 3600
 
@@ -89,7 +91,7 @@ async def test_groups_under_three_voters_are_merged_into_other(world):
 
 
 @pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])
-async def test_a_burst_of_500_votes_counts_each_exactly_once(world, secret):
+async def test_a_burst_of_500_votes_counts_each_exactly_once(world, db_path, secret):
     """500 members clicking at once, then all again (some confirming, some changing): the service the buttons use."""
     await create_poll(world, secret=secret, hide_results=False)
     poll = await world.bot.store.get_poll(world.guild.id, 1)
@@ -101,9 +103,42 @@ async def test_a_burst_of_500_votes_counts_each_exactly_once(world, secret):
     counts = await world.bot.store.poll_counts(poll)
     assert counts.voters == {"undeclared": 500}
     assert {position: counts.votes.get(("undeclared", position), 0) for position in range(3)} == {0: 250, 1: 250, 2: 0}
+    salt = await world.bot.store.poll_salt(poll.id)
     await world.facilitator.slash(world.channel, "poll close", poll=1)
     text = embed_text((await world.members[0].slash(world.channel, "poll results", poll=1)).response.embeds[0])
     assert "Yes: 250 (50%)" in text and "No: 250 (50%)" in text and "Voters: 500" in text
+    if secret:  # 500 ballots span many pages: none of their keys survives in the files (freed pages included)
+        on_disk = file_bytes(db_path)
+        assert salt not in on_disk and not any(voter_key(salt, poll.id, user) in on_disk for user in users)
+
+
+@pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])
+async def test_votes_received_before_the_seal_count_and_none_after_it(world, db_path, secret):
+    """The tick seals the poll at its deadline while 200 votes received a second earlier are on their way."""
+    await create_poll(world, secret=secret, hours=1, hide_results=False)
+    poll = await world.bot.store.get_poll(world.guild.id, 1)
+    cog = world.bot.get_cog("Polls")
+    await world.env.advance_time(HOUR - 1)
+    in_time = range(20_000, 20_200)
+    await asyncio.gather(
+        *(cog.record_vote(world.guild.id, poll.id, user, user % 3) for user in in_time[:100]),
+        cog.closing.run_due(poll.closes_at),  # the tick at the deadline, racing the votes
+        *(cog.record_vote(world.guild.id, poll.id, user, user % 3) for user in in_time[100:]),
+    )
+    late = await asyncio.gather(
+        *(cog.record_vote(world.guild.id, poll.id, user, 0) for user in range(30_000, 30_050)), return_exceptions=True
+    )
+    assert all(isinstance(refused, UserError) and "has closed" in str(refused) for refused in late)
+    sealed = await world.bot.store.poll_counts(await world.bot.store.get_poll_by_id(poll.id))
+    expected = Counter(user % 3 for user in in_time)
+    assert sealed.voters == {"undeclared": 200}
+    assert {position: sealed.votes[("undeclared", position)] for position in range(3)} == expected
+    if secret:
+        assert sql(db_path, "SELECT count(*) FROM poll_ballots") == [(0,)]
+    else:
+        assert {user for (user,) in sql(db_path, "SELECT user_id FROM poll_votes")} == set(in_time)
+    [posted] = replies_to(world, poll_messages(world)[-1])
+    assert "Voters: 200" in embed_text(posted.embeds[0])
 
 
 async def test_many_members_clicking_through_discord_each_count_once(world):

@@ -128,7 +128,12 @@ def closed_text(poll: PollInfo) -> str:
     return f"Poll #{poll.number} has closed. Here are the results."
 
 
-def hidden_results_text(poll: PollInfo, voters: int) -> str:
+def hidden_results_text(poll: PollInfo, voters: int, now: datetime) -> str:
+    if now >= poll.closes_at:  # past the deadline, not sealed yet: the tick that seals it is moments away
+        return (
+            f"Poll #{poll.number} closed {when(poll.closes_at)} ({voters} {'voter' if voters == 1 else 'voters'}); "
+            "its results are being counted and will be posted in reply to it shortly."
+        )
     people = (
         "Nobody has voted yet" if voters == 0 else f"{voters} {'person has' if voters == 1 else 'people have'} voted"
     )

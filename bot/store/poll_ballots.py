@@ -36,17 +36,21 @@ class PollBallotQueries(StoreBase):
         ) as cursor:
             return frozenset(row[0] for row in await cursor.fetchall())
 
-    async def _accepting(self, db: aiosqlite.Connection, poll_id: int, voter: Voter, now: datetime) -> tuple[int, int]:
-        """(max_choices, number of options) if the poll still takes votes, else (0, 0).
+    async def _accepting(
+        self, db: aiosqlite.Connection, guild_id: int, poll_id: int, voter: Voter, now: datetime
+    ) -> tuple[int, int]:
+        """(max_choices, number of options) if this server's poll still takes votes, else (0, 0).
 
-        Refuses a Discord id as the voter of a secret poll, and a hash for an open one.
+        Decided inside the vote's transaction, so a vote and the sealing of the poll never overlap:
+        a vote either lands before the seal (and is counted) or is refused. Refuses a Discord id as
+        the voter of a secret poll, and a hash for an open one.
         """
         async with db.execute(
             """
             SELECT secret, max_choices, (SELECT count(*) FROM poll_options o WHERE o.poll_id = p.id) AS options
-            FROM polls p WHERE id = ? AND closed_at IS NULL AND closes_at > ?
+            FROM polls p WHERE id = ? AND guild_id = ? AND closed_at IS NULL AND closes_at > ?
             """,
-            (poll_id, to_db_time(now)),
+            (poll_id, guild_id, to_db_time(now)),
         ) as cursor:
             row = await cursor.fetchone()
         if row is None:
@@ -64,11 +68,11 @@ class PollBallotQueries(StoreBase):
             self._secure_delete_on = True
 
     async def cast_vote(
-        self, poll_id: int, voter: Voter, position: int, stakeholder: str | None, now: datetime
+        self, guild_id: int, poll_id: int, voter: Voter, position: int, stakeholder: str | None, now: datetime
     ) -> Click | None:
         """Apply one click atomically (read, decide, write); None when the poll no longer takes votes."""
         async with self.transaction() as db:
-            max_choices, options = await self._accepting(db, poll_id, voter, now)
+            max_choices, options = await self._accepting(db, guild_id, poll_id, voter, now)
             if not options:
                 return None
             if not 0 <= position < options:
@@ -78,10 +82,10 @@ class PollBallotQueries(StoreBase):
                 await self._write_choices(db, poll_id, voter, click.choices, stakeholder, now)
             return click
 
-    async def retract_vote(self, poll_id: int, voter: Voter, now: datetime) -> frozenset[int] | None:
+    async def retract_vote(self, guild_id: int, poll_id: int, voter: Voter, now: datetime) -> frozenset[int] | None:
         """Remove a voter's ballot; returns what it held (empty: there was none), None when the poll is closed."""
         async with self.transaction() as db:
-            if not (await self._accepting(db, poll_id, voter, now))[1]:
+            if not (await self._accepting(db, guild_id, poll_id, voter, now))[1]:
                 return None
             previous = await self._choices(db, poll_id, voter)
             if previous:

@@ -6,6 +6,7 @@ then truncates the write-ahead log, so no old page with them lingers in the data
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -14,6 +15,8 @@ import aiosqlite
 from bot.core.models import from_db_time, to_db_time
 from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
 from bot.store.poll_ballots import PollBallotQueries
+
+log = logging.getLogger(__name__)
 
 _POLL_COLUMNS = """
     id, guild_id, number, channel_id, message_id, question, theme, secret, hide_results, max_choices,
@@ -147,8 +150,14 @@ class PollQueries(PollBallotQueries):
         found = await self._polls(self.db, "id = ?", (poll_id,))
         return found[0] if found else None
 
-    async def open_polls(self, guild_id: int) -> list[PollInfo]:
-        return await self._polls(self.db, "guild_id = ? AND closed_at IS NULL", (guild_id,), order="closes_at, id")
+    async def open_polls(self, guild_id: int, now: datetime) -> list[PollInfo]:
+        """This server's polls still taking votes at `now` (a poll past its deadline awaits sealing, not votes)."""
+        return await self._polls(
+            self.db,
+            "guild_id = ? AND closed_at IS NULL AND closes_at > ?",
+            (guild_id, to_db_time(now)),
+            order="closes_at, id",
+        )
 
     async def polls_with_due_work(self) -> list[PollInfo]:
         """Every server's open polls and closed polls whose closing is not fully delivered yet."""
@@ -205,9 +214,15 @@ class PollQueries(PollBallotQueries):
         return True
 
     async def _truncate_log(self) -> None:
-        """Copy the write-ahead log into the database and empty it, so no old page (salt, ballots) stays in it."""
+        """Copy the write-ahead log into the database and empty it, so no old page (salt, ballots) stays in it.
+
+        Another process reading the file (a backup tool) can stop the checkpoint short; then old
+        pages may stay in the log until a later checkpoint, which the operator must be told.
+        """
         async with self._write_lock, self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-            await cursor.fetchall()
+            busy, _, _ = await cursor.fetchone() or (0, 0, 0)
+        if busy:
+            log.warning("write-ahead log not truncated (another reader?): erased ballots may linger in it")
 
     async def record_close_step(
         self, poll_id: int, *, edited: bool = False, results_message_id: int | None = None
