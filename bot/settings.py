@@ -12,11 +12,13 @@ import tomllib
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SecretStr,
@@ -30,7 +32,7 @@ from bot.core.durations import parse_duration
 from bot.core.schedule import parse_weekly
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
 
-COMMAND_NAME = re.compile(r"^[a-z0-9_-]{1,32}$")
+COMMAND_NAME = re.compile(r"[a-z0-9_-]{1,32}")
 RESERVED_COMMANDS = frozenset({"profile", "poll", "digest", "help"})
 MAX_STANCES = 25
 
@@ -41,12 +43,23 @@ class ConfigError(Exception):
     """A configuration problem, worded as one line that names the key."""
 
 
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {value!r} (use an IANA name such as 'Asia/Baku')") from None
+    return value
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class DiscordSettings(_Section):
-    guild_id: int = 0
+    guild_id: int = Field(default=0, ge=0)  # 0: sync commands globally
     facilitator_role: str = "Facilitator"
     organiser_role: str = "Organiser"
 
@@ -54,12 +67,19 @@ class DiscordSettings(_Section):
 class DatabaseSettings(_Section):
     path: Path = Path("concord.db")
 
+    @field_validator("path")
+    @classmethod
+    def _a_file(cls, value: Path) -> Path:
+        if value.is_dir():
+            raise ValueError(f"{str(value)!r} is a folder; give the database file's path, e.g. concord.db")
+        return value
+
 
 class SessionSettings(_Section):
     title: str = "Open Forum on Enhanced Cooperation"
     starts_at: datetime = datetime.fromisoformat("2012-11-08T09:00:00+04:00")
     ends_at: datetime = datetime.fromisoformat("2012-11-08T10:30:00+04:00")
-    timezone: str = "Asia/Baku"
+    timezone: TimeZoneName = "Asia/Baku"
 
     @field_validator("starts_at", "ends_at")
     @classmethod
@@ -67,11 +87,6 @@ class SessionSettings(_Section):
         if value.tzinfo is None:
             raise ValueError("must carry a UTC offset, e.g. 2012-11-08T09:00:00+04:00")
         return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        return _check_timezone(value)
 
     @field_validator("ends_at")
     @classmethod
@@ -107,46 +122,36 @@ class ProfileSettings(_Section):
         return _check_known(value, REGIONS, "region")
 
 
-class PollSettings(_Section):
-    closing_soon: timedelta = timedelta(hours=1)
+def _duration(value: Any) -> Any:
+    return parse_duration(value) if isinstance(value, str) else value
 
-    @field_validator("closing_soon", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> Any:
-        return parse_duration(value) if isinstance(value, str) else value
+
+def _duration_or_off(value: Any) -> Any:
+    return None if isinstance(value, str) and value.strip().lower() == "off" else _duration(value)
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]  # "90s", "1h30m", "2d" or a TOML number of seconds
+DurationOrOff = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
+
+
+class PollSettings(_Section):
+    closing_soon: Duration = timedelta(hours=1)
 
 
 class DigestSettings(_Section):
     """When digests fall due: lead before the session, delay after it, a weekly time, and how late is too late."""
 
-    before: timedelta | None = timedelta(hours=24)
-    after: timedelta | None = timedelta(hours=24)
+    before: DurationOrOff = timedelta(hours=24)
+    after: DurationOrOff = timedelta(hours=24)
     weekly: str = "mon 09:00"
-    timezone: str | None = None
-    grace: timedelta = timedelta(hours=12)
-
-    @field_validator("before", "after", mode="before")
-    @classmethod
-    def _optional_duration(cls, value: Any) -> Any:
-        if isinstance(value, str) and value.strip().lower() == "off":
-            return None
-        return parse_duration(value) if isinstance(value, str) else value
-
-    @field_validator("grace", mode="before")
-    @classmethod
-    def _duration(cls, value: Any) -> Any:
-        return parse_duration(value) if isinstance(value, str) else value
+    timezone: TimeZoneName | None = None
+    grace: Duration = timedelta(hours=12)
 
     @field_validator("weekly")
     @classmethod
     def _weekly(cls, value: str) -> str:
         weekly = parse_weekly(value)
         return "off" if weekly is None else str(weekly)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str | None) -> str | None:
-        return None if value is None else _check_timezone(value)
 
 
 class StanceConfig(_Section):
@@ -179,10 +184,11 @@ class ThemeConfig(_Section):
     def _stance_count(cls, value: tuple[StanceConfig, ...]) -> tuple[StanceConfig, ...]:
         if not 2 <= len(value) <= MAX_STANCES:
             raise ValueError(f"needs between 2 and {MAX_STANCES} stances, got {len(value)}")
-        keys = [stance.key for stance in value]
-        duplicates = sorted({key for key in keys if keys.count(key) > 1})
-        if duplicates:
-            raise ValueError(f"duplicate stance key(s): {', '.join(duplicates)}")
+        for what in ("key", "label"):  # two equal labels could not be told apart in the stance menu
+            names = [getattr(stance, what) for stance in value]
+            duplicates = sorted({name for name in names if names.count(name) > 1})
+            if duplicates:
+                raise ValueError(f"duplicate stance {what}(s): {', '.join(duplicates)}")
         return value
 
     def stance(self, key: str) -> StanceConfig | None:
@@ -194,7 +200,7 @@ class ThemeConfig(_Section):
 
 
 def _check_name(value: str, what: str) -> str:
-    if not COMMAND_NAME.match(value):
+    if not COMMAND_NAME.fullmatch(value):
         raise ValueError(
             f"{what} {value!r} is not a valid Discord command/choice name "
             "(1-32 characters: lowercase letters, digits, '-' or '_')"
@@ -206,14 +212,6 @@ def _check_known(value: tuple[str, ...], known: dict[str, str], what: str) -> tu
     unknown = [key for key in value if key not in known]
     if unknown:
         raise ValueError(f"unknown {what} key(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    return value
-
-
-def _check_timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {value!r} (use an IANA name such as 'Asia/Baku')") from None
     return value
 
 
@@ -270,8 +268,9 @@ class Settings(BaseSettings):
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:
         """Read `path` (None: defaults only) and the environment; raise ConfigError on any problem."""
         data = _read_toml(Path(path)) if path is not None else {}
+        section = data.get("discord")
         for forbidden in ("token", "discord_token", "DISCORD_TOKEN"):
-            if forbidden in data or forbidden in data.get("discord", {}):
+            if forbidden in data or (isinstance(section, dict) and forbidden in section):
                 raise ConfigError(
                     f"config: {forbidden}: the bot token is read only from the DISCORD_TOKEN environment "
                     "variable; remove it from the file"

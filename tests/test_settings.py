@@ -211,6 +211,22 @@ BAD_CONFIGS = {
     "time without offset": ('[session]\nstarts_at = "2012-11-08T09:00:00"\n', "session.starts_at", "UTC offset"),
     "unknown attribution": ('[privacy]\nattribution = "anonymous"\n', "privacy.attribution", "'named'"),
     "misspelt key": ("[discord]\nguild = 1\n", "discord.guild", "unknown key"),
+    "slug ending in a newline": (theme_toml("roles\\n"), "themes[0].slug", "not a valid Discord"),
+    "stance key ending in a newline": (theme_toml(key="b\\n"), "themes[0].stances[1].key", "not a valid Discord"),
+    "duplicate stance labels": (
+        '[[themes]]\nslug = "s"\ntitle = "T"\nquestion = "Q"\n'
+        'stances = [{ key = "a", label = "Same" }, { key = "b", label = "Same" }]\n',
+        "themes[0].stances",
+        "duplicate stance label(s): Same",
+    ),
+    "negative guild id": ("[discord]\nguild_id = -1\n", "discord.guild_id", "greater than or equal to 0"),
+    "discord not a table": ("discord = 5\n", "discord", "valid dictionary"),
+    "database path is a folder": ('[database]\npath = "."\n', "database.path", "'.' is a folder"),
+    "duration beyond reach": (
+        '[polls]\nclosing_soon = "99999999999999d"\n',
+        "polls.closing_soon",
+        "longer than any duration",
+    ),
     "not TOML": ("[discord\n", "", "is not valid TOML"),
 }
 
@@ -295,6 +311,11 @@ def test_parse_duration(text, expected):
 def test_parse_duration_refuses_what_it_cannot_read(text):
     with pytest.raises(ValueError, match="is not a duration"):
         parse_duration(text)
+
+
+def test_parse_duration_refuses_a_duration_too_long_to_hold():
+    with pytest.raises(ValueError, match="longer than any duration"):
+        parse_duration("99999999999999d")
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,11 @@ def parse_duration(text: str) -> timedelta:
     if not cleaned or _PART.sub("", cleaned).strip():
         raise ValueError(f"{text!r} is not a duration like '90s', '30m', '1h', '1h30m' or '2d'")
     total = timedelta()
-    for amount, unit in _PART.findall(cleaned):
-        total += timedelta(**{_UNITS[unit]: int(amount)})
+    try:
+        for amount, unit in _PART.findall(cleaned):
+            total += timedelta(**{_UNITS[unit]: int(amount)})
+    except OverflowError:
+        raise ValueError(f"{text!r} is longer than any duration Concord can use") from None
     return total
 
 
