@@ -18,7 +18,7 @@ import aiohttp
 import discord
 
 from bot.core.digest import Digest, build_digest
-from bot.core.schedule import POSTED, DigestPlan, RunState, decide, next_wake
+from bot.core.schedule import PENDING, POSTED, DigestPlan, RunState, decide, next_wake
 from bot.render.charts import digest_chart_png
 from bot.render.digest_discord import DigestPart, digest_parts
 from bot.scheduling import retry_delay
@@ -33,7 +33,7 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """How one attempt went: posted, or failed with a kind ("forbidden", "channel", "server", "timeout")."""
+    """How one attempt went: posted, or failed with a kind ("forbidden", "channel", "server", "timeout", "error")."""
 
     posted: bool
     parts_sent: int
@@ -105,10 +105,17 @@ class DigestDelivery:
             run = await store.get_digest_run(guild_id, kind, due_at)
             if run is None:
                 run = await store.claim_digest(guild_id, kind, due_at, now, manual=manual)
-            if run is None or run.status != "pending":
+            if run is None or run.status != PENDING:
                 parts = (run.parts_total or 0) if run else 0
                 return Delivery(run is not None and run.status == POSTED, parts, parts)
-            return await self._send(guild_id, run, now)
+            try:
+                return await self._send(guild_id, run, now)
+            except Exception as exc:
+                # A bug or a broken store must not leave the digest due "now" (the tick would spin on it):
+                # it waits for its backoff like any failure, with the traceback in the log.
+                log.exception("guild %s: unexpected error posting the %s digest due %s", guild_id, kind, due_at)
+                fresh = await store.get_digest_run(guild_id, kind, due_at) or run
+                return await self._failed(fresh, "error", repr(exc), now, fresh.parts_sent, fresh.parts_total or 0)
 
     async def _send(self, guild_id: int, run: RunState, now: datetime) -> Delivery:
         store = self.bot.store

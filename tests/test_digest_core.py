@@ -152,3 +152,12 @@ def test_after_digest_without_a_posted_before_digest_shifts_from_its_due_time():
     assert build_digest(no_before, source(posted=()), "after", at(40)).shift_from is None
     late = build_digest(no_before, source(posted=()), "after", at(60))
     assert (late.shift_from, late.shift_basis) == (at(53), "the start of the session")
+
+
+def test_a_rationale_posted_word_for_word_by_several_is_quoted_once():
+    script = [(1, 1, "Same words."), (2, 2, "Fourth."), (3, 3, "same  WORDS."), (4, 4, "Other."), (5, 5, "Same words.")]
+    entries = [HistoryEntry(user, at(hour), "some", text) for user, hour, text in script]
+    digest = build_digest(forum_settings(), DigestSource({"gaps": entries}), "weekly", at(6))
+    [some] = digest.themes[1].quotes
+    assert [quote.text for quote in some.quotes] == ["Same words.", "Other.", "Fourth."]
+    assert some.more == 2

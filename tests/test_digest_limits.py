@@ -102,10 +102,23 @@ async def test_the_big_digest_is_accepted_by_the_server(world, settings):
         await store.set_profile(guild_id, user, GROUPS[user % 6], AREAS[user % 5], T0)
         for index, theme in enumerate(settings.themes):
             stance = theme.stances[(user + index) % len(theme.stances)].key
-            await store.record_position(guild_id, theme.slug, user, f"@everyone {user}", stance, LONG[:1000], T0)
+            await store.record_position(
+                guild_id, theme.slug, user, f"@everyone {user}", stance, f"{user}: {LONG}"[:1000], T0
+            )
     res = await world.facilitator.slash(world.channel, "digest post", kind="weekly")
     assert res.ephemeral and "Posted the weekly digest" in res.response.content
     posted = [m for m in channel.history() if m.author.id == world.bot.user.id]
     assert len(posted) == int(res.response.content.split("(")[1].split()[0]) >= 5 and posted[0].attachments
     assert not any(m.mention_everyone or m.mentions for m in posted)
     assert all(sum(len(embed) for embed in message.embeds) <= limits.EMBED_TOTAL for message in posted)
+
+
+def test_a_rationale_written_over_several_lines_stays_inside_its_quote():
+    settings = Settings.load(None)
+    theme = settings.themes[0]
+    text = "First line,\n\nsecond line\n# not a heading\n- nor a list"
+    entry = HistoryEntry(1, T0, theme.stances[0].key, text)
+    source = DigestSource({theme.slug: [entry]}, {1: Profile(1, "academia", None)})
+    parts = digest_parts(build_digest(settings, source, "weekly", T0 + timedelta(hours=1)))
+    [value] = [f.value for part in parts for e in part.embeds for f in e.fields if f.name.startswith("Rationales")]
+    assert value.splitlines() == ["> First line, second line # not a heading - nor a list", "— Academia"]

@@ -83,7 +83,8 @@ async def test_each_digest_is_posted_once_at_its_virtual_time(world, settings):
     assert len(after) == 1
     text = "\n".join(embed_text(e) for m in channel.history() for e in m.embeds if m.id >= after[0].id)
     assert "Shift since the before-session digest" in text
-    assert "none → some: 1" in text and "joined → widespread: 1" in text and "Unchanged: 1" in text
+    assert "No significant gaps → Gaps in specific policy areas: 1" in text
+    assert "joined → Widespread gaps: 1" in text and "Unchanged: 1" in text
     assert "Gaps in specific policy areas: **2** (67%) · +1" in text
     await until(world, WEEKLY_DUE)
     await world.bot.tick()
@@ -175,31 +176,30 @@ async def test_missing_permission_is_reported_in_digest_schedule(world, settings
     assert "could not post" not in shown and "Recently posted" in shown
 
 
-async def test_a_digest_split_over_messages_resumes_after_a_failure_without_reposting(world, settings):
-    channel = await setup_digests(world)
+async def long_digest_failing_after_its_first_part(world, channel, times: int | None = 1) -> None:
+    """Enough long rationales for a digest of several messages; Discord fails once the first is out."""
     store = world.bot.store
     for user in range(12):
         for theme in THEMES:
             stance = theme["stances"][user % 4]["key"]
-            await store.record_position(world.guild.id, theme["slug"], 100 + user, f"p{user}", stance, "x" * 900, START)
+            await store.record_position(
+                world.guild.id, theme["slug"], 100 + user, f"p{user}", stance, f"{user} " + "x" * 900, START
+            )
     sent: list[int] = []
 
     async def fail_after_the_first_part(message: discord.Message) -> None:
-        # Discord fails the next call once the first part is out (SimCord forbids inject_error from bot code).
+        # SimCord forbids inject_error from bot code: queue the fault directly.
         if message.channel.id == channel.id and not sent:
             sent.append(message.id)
-            world.env.backend.faults.append(
-                {
-                    "method": "POST",
-                    "path": "/channels/*/messages",
-                    "status": 500,
-                    "code": 0,
-                    "message": "boom",
-                    "times": 1,
-                }
-            )
+            fault = {"method": "POST", "path": "/channels/*/messages", "status": 500, "code": 0, "message": "boom"}
+            world.env.backend.faults.append({**fault, "times": times})
 
     world.bot.add_listener(fail_after_the_first_part, "on_message")
+
+
+async def test_a_digest_split_over_messages_resumes_after_a_failure_without_reposting(world, settings):
+    channel = await setup_digests(world)
+    await long_digest_failing_after_its_first_part(world, channel)
     await until(world, BEFORE_DUE)
     await world.bot.tick()
     assert [row[2:] for row in runs(settings)] == [(PENDING, 1, 1)]
@@ -213,6 +213,21 @@ async def test_a_digest_split_over_messages_resumes_after_a_failure_without_repo
     assert runs(settings)[0][2:] == (POSTED, total, 1)
     stored = db_rows(settings.database.path, "SELECT message_id FROM digest_messages ORDER BY part")
     assert [row[0] for row in stored] == [m.id for m in posted]
+
+
+async def test_a_split_digest_given_up_at_grace_says_how_much_of_it_went_out(world, settings):
+    channel = await setup_digests(world)
+    await long_digest_failing_after_its_first_part(world, channel, times=None)
+    await until(world, BEFORE_DUE)
+    await world.bot.tick()
+    await until(world, BEFORE_DUE + 12 * HOUR + 1)
+    await world.bot.tick()
+    world.env.backend.faults.clear()
+    [(total,)] = db_rows(settings.database.path, "SELECT parts_total FROM digest_runs")
+    assert runs(settings)[0][2:4] == (MISSED, 1) and total >= 2
+    shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
+    assert "missed, not posted more than 12h late (last error: 500" in shown
+    assert f"only 1 of its {total} messages went out)" in shown
 
 
 async def test_the_weekly_wake_up_is_a_cron_trigger_in_the_digest_timezone(world):
@@ -251,3 +266,29 @@ async def test_unloading_the_digest_cog_removes_its_weekly_job_and_due_work(worl
     await world.bot.remove_cog("Digests")
     assert scheduler._scheduler.get_job("concord-weekly-digest") is None
     assert cog.delivery not in world.bot.due_work
+
+
+async def test_an_unexpected_error_waits_for_its_backoff_instead_of_retrying_at_once(
+    world, settings, monkeypatch, caplog
+):
+    channel = await setup_digests(world)
+    await until(world, BEFORE_DUE)
+
+    def broken_chart(digest):
+        raise RuntimeError("chart renderer bug")
+
+    monkeypatch.setattr("cogs.digest_delivery.digest_chart_png", broken_chart)
+    await world.bot.tick()
+    assert digests(world, channel) == []
+    assert runs(settings) == [("before", "2026-01-02T05:00:00.000000Z", PENDING, 0, 1)]
+    assert "chart renderer bug" in caplog.text and "Traceback" in caplog.text
+    # The tick is not woken again at once (it would spin on the same bug), but after the backoff.
+    now = world.env.now()
+    assert await world.bot.get_cog("Digests").delivery.next_due(now) == now + retry_delay(1)
+    shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
+    assert "could not post" in shown and "went wrong on the bot's side" in shown
+    monkeypatch.undo()
+    await world.env.advance_time(retry_delay(1).total_seconds())
+    await world.bot.tick()
+    assert len(digests(world, channel)) == 1
+    assert [row[2] for row in runs(settings)] == [POSTED]

@@ -216,7 +216,11 @@ def _missing(expected: Sequence[str], groups: Sequence[GroupTally]) -> tuple[str
 def _quotes(
     settings: Settings, theme: ThemeConfig, source: DigestSource, current: Mapping[int, HistoryEntry]
 ) -> list[StanceQuotes]:
-    """Per stance, the most recent rationales (agreement scores may refine the choice later)."""
+    """Per stance, the most recent distinct rationales (agreement scores may refine the choice later).
+
+    A text several participants posted word for word is shown once: three slots are too few to
+    spend two on the same words.
+    """
     named = settings.privacy.attribution == "named"
     found = []
     for stance in theme.stances:
@@ -225,11 +229,16 @@ def _quotes(
             key=lambda item: (item[1].at, item[0]),
             reverse=True,
         )
-        quotes = tuple(
-            Quote(entry.rationale or "", _attribution(source, user, named), entry.at)
-            for user, entry in with_reason[:QUOTES_PER_STANCE]
-        )
-        if quotes:
+        chosen: dict[str, Quote] = {}
+        for user, entry in with_reason:
+            text = entry.rationale or ""
+            same = " ".join(text.casefold().split())
+            if same not in chosen:
+                chosen[same] = Quote(text, _attribution(source, user, named), entry.at)
+                if len(chosen) == QUOTES_PER_STANCE:
+                    break
+        if chosen:
+            quotes = tuple(chosen.values())
             found.append(StanceQuotes(stance.key, stance.label, quotes, len(with_reason) - len(quotes)))
     return found
 

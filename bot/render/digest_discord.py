@@ -36,6 +36,7 @@ from bot.render.limits import (
 COLOUR = discord.Colour.from_rgb(0, 51, 153)
 CHART_FILE = "digest.png"
 QUOTE_CLIP = 280
+SHIFT_LABEL_CLIP = 60
 MAX_POLLS = 10
 EMBED_BUDGET = EMBED_TOTAL - 100  # headroom for the "(continued)" title of a split embed
 
@@ -120,7 +121,7 @@ def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
         section.fields.append((clip(name, FIELD_NAME), join_within(shift_lines(theme.shift, theme), FIELD_VALUE)))
     for stance in theme.quotes:
         budget = max(80, min(QUOTE_CLIP, (FIELD_VALUE - 120) // max(1, len(stance.quotes)) - 40))
-        quotes = [f"> {escape(clip(q.text, budget))}\n— {escape(q.attribution)}" for q in stance.quotes]
+        quotes = [f"> {escape(clip(one_line(q.text), budget))}\n— {escape(q.attribution)}" for q in stance.quotes]
         if stance.more:
             quotes.append(f"… and {stance.more} more: /{theme.slug} positions")
         section.fields.append((clip(f"Rationales — {stance.label}", FIELD_NAME), join_within(quotes, FIELD_VALUE)))
@@ -145,8 +146,10 @@ def missing_lines(theme: ThemeDigest) -> list[str]:
 
 
 def shift_lines(shift: Shift, theme: ThemeDigest) -> list[str]:
+    """One line per move, by stance label (the headline of the after-session digest: say it in words)."""
+
     def name(key: str | None, empty: str) -> str:
-        return empty if key is None else key
+        return empty if key is None else escape(clip(theme.stance_labels.get(key, key), SHIFT_LABEL_CLIP))
 
     lines = [f"{name(r.from_stance, 'joined')} → {name(r.to_stance, 'withdrew')}: {r.count}" for r in shift.rows]
     if not lines:
@@ -169,6 +172,11 @@ def polls_section(polls: Sequence[ClosedPoll]) -> Section:
 
 def escape(text: str) -> str:
     return discord.utils.escape_markdown(text)
+
+
+def one_line(text: str) -> str:
+    """A rationale's lines joined, so the whole excerpt stays inside its "> " quote."""
+    return " ".join(text.split())
 
 
 def pack_section(section: Section) -> list[discord.Embed]:
@@ -208,6 +216,7 @@ ERROR_ADVICE = {
     "channel": "the digest channel is gone or unreachable: choose one with /digest channel",
     "server": "Discord failed",
     "timeout": "Discord did not answer in time",
+    "error": "something went wrong on the bot's side (the details are in its log)",
 }
 
 
@@ -262,8 +271,9 @@ def problem_lines(runs: Sequence[RunState], grace: timedelta) -> list[str]:
     missed = [run for run in runs if run.status == MISSED][-5:]
     for run in reversed(missed):
         reason = f"last error: {clip(run.last_error, 80)}" if run.last_error else "the bot was not running in time"
+        cut = f"; only {run.parts_sent} of its {run.parts_total} messages went out" if run.parts_sent else ""
         lines.append(
             f"✖ {kind_title(run.kind)} due {stamp(run.due_at, 'f')}: missed, not posted more than "
-            f"{format_duration(grace)} late ({reason})"
+            f"{format_duration(grace)} late ({reason}{cut})"
         )
     return lines
