@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.core.digest import DigestSource, PostedDigest
+from bot.core.digest import DigestSource, PostedDigest, previous_digest_at
 from bot.core.models import Profile, from_db_time, to_db_time
 from bot.core.schedule import MISSED, PENDING, POSTED, RunState
 from bot.store.base import StoreBase
@@ -217,11 +217,13 @@ class DigestQueries(StoreBase):
 
 
 async def load_digest_source(store: Store, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
-    """Read everything a digest of this server as of `until` is built from."""
+    """Read everything a digest of this server as of `until` is built from: a fixed number of queries
+    (one per theme), whatever the number of participants; only the polls the digest shows are read."""
+    posted = await store.posted_digests(guild_id)
     return DigestSource(
         histories={slug: await store.theme_history(guild_id, slug, until) for slug in themes},
         profiles=await store.guild_profiles(guild_id, until),
         names=await store.display_names(guild_id),
-        posted=await store.posted_digests(guild_id),
-        polls=await store.closed_polls(guild_id, None, until),
+        posted=posted,
+        polls=await store.closed_polls(guild_id, previous_digest_at(posted, until), until),
     )
