@@ -8,7 +8,7 @@ from matplotlib.image import imread
 
 from bot.core.polls import OptionResult, PollResults
 from bot.core.tally import tally
-from bot.render.charts import ChartPanel, bar_chart_png, poll_chart_png, tally_chart_png
+from bot.render.charts import BAR, DPI, ChartPanel, bar_chart_png, poll_chart_png, tally_chart_png
 from tests.test_polls import open_poll
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -57,3 +57,12 @@ async def test_poll_results_attach_their_chart(world):
     [attachment] = res.response.attachments
     assert attachment.filename == "poll-1.png" and res.response.embeds[0].image.url == "attachment://poll-1.png"
     assert decode(await attachment.read()).shape[1] == 700
+
+
+def test_every_stance_gets_its_bar_even_with_many_stances():
+    def height(bars: int) -> int:
+        labels = tuple(f"Stance {i}" for i in range(bars))
+        return decode(bar_chart_png([ChartPanel("Wide", labels, tuple(range(bars)))])).shape[0]
+
+    # 25 stances (the most a theme may have) make a taller chart than 12: none is dropped.
+    assert height(25) - height(12) == round(13 * BAR * DPI)

@@ -25,7 +25,6 @@ BAR_COLOUR = "#003399"  # the EU flag's blue, as in the embeds
 WIDTH_INCHES = 7.0
 DPI = 100
 LABEL_WIDTH = 34
-MAX_BARS = 12
 LEFT, RIGHT = 0.36, 0.88
 HEADER, PANEL_TITLE, BAR, AXIS = 0.5, 0.35, 0.34, 0.3
 
@@ -51,7 +50,7 @@ def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> byt
     Panels are laid out by hand in inches (no tight_layout), which keeps rendering quick.
     """
     panels = list(panels) or [ChartPanel("No data", (), ())]
-    bars = [max(1, min(len(panel.labels), MAX_BARS)) for panel in panels]
+    bars = [max(1, len(panel.labels)) for panel in panels]  # every stance (at most 25) or option (10): none left out
     header = HEADER if title else 0.1
     heights = [PANEL_TITLE + BAR * count + AXIS for count in bars]
     total = header + sum(heights) + 0.1
@@ -72,8 +71,8 @@ def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> byt
 
 
 def _draw_panel(axes: object, panel: ChartPanel) -> None:
-    labels = [_wrap(label) for label in panel.labels[:MAX_BARS]]
-    counts = list(panel.counts[:MAX_BARS])
+    labels = [_wrap(label) for label in panel.labels]
+    counts = list(panel.counts)
     total = sum(panel.counts)
     positions = list(range(len(counts)))
     axes.barh(positions, counts, color=BAR_COLOUR, height=0.6)  # type: ignore[attr-defined]
