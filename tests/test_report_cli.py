@@ -46,6 +46,21 @@ async def seed(db: Path) -> None:
                 GUILD, "gaps", user, f"user{user}", stance, rationale, T0 + timedelta(hours=hour)
             )
         await store.withdraw_position(GUILD, "gaps", 4, T0 + timedelta(hours=31))
+        poll = await store.create_poll(
+            guild_id=GUILD,
+            channel_id=1456074443980800013,
+            created_by=1,
+            question="Is the IGF the home of enhanced cooperation?",
+            options=["Yes", "No"],
+            theme="gaps",
+            secret=False,
+            hide_results=False,
+            max_choices=1,
+            now=T0 + timedelta(hours=30),
+            closes_at=T0 + timedelta(hours=32),
+            salt=None,
+        )
+        await store.close_poll(poll.id, T0 + timedelta(hours=32))
         run = await store.claim_digest(GUILD, "before", BEFORE_AT, BEFORE_AT)
         assert run is not None
         await store.mark_digest_posted(run.id, BEFORE_AT)
@@ -78,6 +93,8 @@ def test_markdown_report_reproduces_the_posted_before_digest(config, tmp_path):
     assert "| Gaps in specific policy areas | 2 | 50% | — |" in text
     assert "| Widespread gaps | 1 | 25% | — |" in text
     assert "Spam has no home \\| \\<script\\>alert(1)\\</script\\>" in text
+    header = "| Group | Total | No significant gaps | Gaps in specific policy areas | Widespread gaps | Undecided |"
+    assert header in text  # breakdown columns are headed by the stances' labels
     assert "![Stance distribution per theme](before.png)" in text
     assert imread(out.with_suffix(".png")).shape[2] in (3, 4)
     assert "Other server" not in text
@@ -101,6 +118,24 @@ def test_after_report_as_json_has_the_shift_since_the_before_digest(config, tmp_
         {"from_stance": "widespread", "to_stance": None, "count": 1},
     ]
     assert (gaps["shift"]["unchanged"], gaps["shift"]["moved"], gaps["shift"]["withdrew"]) == (2, 1, 1)
+    [poll] = data["polls"]
+    assert poll["question"] == "Is the IGF the home of enhanced cooperation?" and poll["voters"] == 0
+    assert poll["channel_id"] == "1456074443980800013"  # Discord ids as strings, exact in any JSON reader
+
+
+def test_every_json_field_is_documented(config, tmp_path):
+    out = tmp_path / "after.json"
+    assert report(config, "--kind", "after", "--format", "json", "--out", str(out)) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["format"] == "concord-digest/1"
+    docs = (Path(__file__).parents[1] / "docs" / "digests.md").read_text(encoding="utf-8")
+    documented = docs.split("### JSON", 1)[1].split("\n## ", 1)[0]
+    gaps = next(theme for theme in data["themes"] if theme["slug"] == "gaps")
+    objects = [data, gaps, gaps["stances"][0], gaps["by_stakeholder"][0], gaps["by_stakeholder"][0]["counts"][0]]
+    objects += [gaps["quotes"][0], gaps["quotes"][0]["quotes"][0], gaps["shift"], gaps["shift"]["rows"][0]]
+    objects += [data["polls"][0], data["polls"][0]["options"][0]]
+    undocumented = {key for item in objects for key in item if f"`{key}`" not in documented}
+    assert undocumented == set()
 
 
 def test_html_report_is_one_self_contained_escaped_file(config, tmp_path):
@@ -159,3 +194,6 @@ def test_markdown_to_standard_output_and_bad_arguments(config, tmp_path, capsys)
     missing.write_text('[database]\npath = "nowhere/none.db"\n', encoding="utf-8")
     assert main(["report", "--config", str(missing), "--guild", "1"]) == 2
     assert not (tmp_path / "nowhere").exists()
+    with pytest.raises(SystemExit):
+        main(["report", "--config", str(config), "--guild", str(GUILD), "--at", "yesterday"])
+    assert "--at: 'yesterday' is not an ISO 8601 time" in capsys.readouterr().err

@@ -40,7 +40,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _moment(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time, e.g. 2012-11-08T12:00:00+04:00") from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. 2012-11-08T12:00:00+04:00")
     return moment

@@ -27,7 +27,8 @@ h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 .question { font-style: italic; color: #333; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .92rem; }
 th, td { border: 1px solid #c9cfe0; padding: .25rem .6rem; text-align: left; vertical-align: top; }
-th { background: #eef1f8; }
+th { background: #eef1f8; vertical-align: bottom; }
+td:first-child { white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 blockquote { border-left: 4px solid var(--gold); background: #f7f8fc; margin: .5rem 0; padding: .35rem .8rem; }
 blockquote footer { color: #555; font-size: .9rem; margin-top: .2rem; }
@@ -36,8 +37,10 @@ figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
 @page { margin: 1.6cm; }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
-  h2 { break-after: avoid; } h3 { break-after: avoid; }
+  h2, h3, h4 { break-after: avoid; }
   table, blockquote, figure, .missing { break-inside: avoid; }
+  table { font-size: 9pt; }
+  figure img { max-height: 21cm; width: auto; }
   section.theme { break-before: page; }
 }
 """
@@ -76,7 +79,7 @@ def digest_html(digest: Digest, chart_png: bytes | None = None) -> str:
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]], right_from: int = 1) -> str:
-    """Header cells are trusted; body cells must already be escaped (numbers need not be)."""
+    """Header cells are escaped here; body cells must already be escaped (numbers need not be)."""
 
     def cls(index: int) -> str:
         return ' class="n"' if index >= right_from else ""
@@ -96,9 +99,9 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
         parts += ["<p>No positions yet on this theme.</p>", "</section>"]
         return "\n".join(parts)
     if theme.participants:
-        keys = [s.key for s in theme.stances]
-        parts += ["<h3>By stakeholder group</h3>", breakdown(theme.by_stakeholder, keys)]
-        parts += ["<h3>By region</h3>", breakdown(theme.by_region, keys)]
+        labels = [s.label for s in theme.stances]
+        parts += ["<h3>By stakeholder group</h3>", breakdown(theme.by_stakeholder, labels)]
+        parts += ["<h3>By region</h3>", breakdown(theme.by_region, labels)]
     missing = []
     if theme.missing_stakeholders:
         missing.append("stakeholder groups: " + ", ".join(theme.missing_stakeholders))
@@ -134,9 +137,10 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
     return "\n".join(parts)
 
 
-def breakdown(groups: Sequence[GroupTally], keys: Sequence[str]) -> str:
+def breakdown(groups: Sequence[GroupTally], labels: Sequence[str]) -> str:
+    """One row per group, one column per stance (headed by its label: a printed page has no tooltips)."""
     rows = [(escape(group_label(g.group)), g.total, *(item.count for item in g.counts)) for g in groups]
-    return table(("Group", "Total", *keys), rows)
+    return table(("Group", "Total", *labels), rows)
 
 
 def poll_html(poll: ClosedPoll, zone: str) -> str:

@@ -86,9 +86,9 @@ def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
     if is_empty(theme):
         return [*lines, "No positions yet on this theme.", ""]
     if theme.participants:
-        keys = [s.key for s in theme.stances]
-        lines += ["### By stakeholder group", "", *breakdown_table(theme.by_stakeholder, keys), ""]
-        lines += ["### By region", "", *breakdown_table(theme.by_region, keys), ""]
+        labels = [md(s.label) for s in theme.stances]
+        lines += ["### By stakeholder group", "", *breakdown_table(theme.by_stakeholder, labels), ""]
+        lines += ["### By region", "", *breakdown_table(theme.by_region, labels), ""]
     if theme.missing_stakeholders or theme.missing_regions:
         missing = []
         if theme.missing_stakeholders:
@@ -121,9 +121,10 @@ def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
     return lines
 
 
-def breakdown_table(groups: Sequence[GroupTally], keys: Sequence[str]) -> list[str]:
+def breakdown_table(groups: Sequence[GroupTally], labels: Sequence[str]) -> list[str]:
+    """One row per group, one column per stance, headed by its (escaped) label."""
     rows = [(md(group_label(g.group)), g.total, *(item.count for item in g.counts)) for g in groups]
-    return table(("Group", "Total", *keys), rows)
+    return table(("Group", "Total", *labels), rows)
 
 
 def poll_markdown(poll: ClosedPoll, zone: str) -> list[str]:
