@@ -8,6 +8,8 @@ from typing import Any
 
 import discord
 
+from bot.render.limits import clip
+
 log = logging.getLogger(__name__)
 
 APOLOGY = (
@@ -58,7 +60,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     elif isinstance(original, discord.app_commands.CommandOnCooldown):
         message = f"Please wait {original.retry_after:.0f} seconds before trying that again."
     elif isinstance(original, discord.app_commands.TransformerError):
-        message = f"Sorry, {original.value!r} is not a valid value for that option."
+        message = f"Sorry, {clip(repr(original.value), 100)} is not a valid value for that option."
     else:
         log.error(
             "unexpected error handling interaction %s",

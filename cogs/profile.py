@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.forum import REGIONS, STAKEHOLDERS
+from bot.forum import REGIONS, STAKEHOLDERS, group_label
 from bot.interactions import reply
 
 if TYPE_CHECKING:
@@ -34,10 +34,10 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="You
         await self.bot.store.set_profile(
             interaction.guild_id or 0, interaction.user.id, stakeholder, region, self.bot.clock()
         )
-        where = f", {REGIONS[region]}" if region else ""
+        where = f", {group_label(region)}" if region else ""
         await reply(
             interaction,
-            f"Profile saved: **{STAKEHOLDERS[stakeholder]}{where}**. "
+            f"Profile saved: **{group_label(stakeholder)}{where}**. "
             "All your positions in this server now count under this group.",
         )
 
@@ -50,6 +50,5 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="You
                 "You have no profile yet, so your positions count as **undeclared**. Set one with `/profile set`.",
             )
             return
-        region = REGIONS.get(profile.region, "not given") if profile.region else "not given"
-        group = STAKEHOLDERS.get(profile.stakeholder, profile.stakeholder)
-        await reply(interaction, f"Stakeholder group: **{group}**\nRegion: **{region}**")
+        region = group_label(profile.region) if profile.region else "not given"
+        await reply(interaction, f"Stakeholder group: **{group_label(profile.stakeholder)}**\nRegion: **{region}**")

@@ -198,3 +198,35 @@ async def test_a_page_of_five_maximal_rationales_fits_every_embed_limit(world, s
 
     last = (await viewer.click(page, label="Next")).response
     assert last.embeds[0].fields[0].value == MARKDOWN.replace("bold", "b0d", 1)
+
+
+SLUG = "enhanced-cooperation-who-does-wh"  # 32 characters: the longest slug Discord allows
+KEY = "analyse-the-current-ecosystem-fi"  # and the longest stance key
+LONGEST = {
+    "themes": [
+        {
+            "slug": SLUG,
+            "title": "Who does what",
+            "question": "Who does what?",
+            "stances": [{"key": KEY, "label": "Analyse first"}, {"key": "x" * 32, "label": "Other"}],
+        }
+    ]
+}
+
+
+@pytest.mark.concord_settings(**LONGEST)
+async def test_the_longest_slug_and_stance_keep_form_and_button_ids_within_100_characters(world, db_path):
+    assert len(SLUG) == len(KEY) == 32
+    alice = world.members[0]
+    shown = await alice.slash(world.channel, f"{SLUG} position", stance=KEY)
+    assert len(shown.modal["custom_id"]) <= 100
+    recorded = await alice.submit_modal(shown, {"rationale": "Through the longest form id."})
+    assert "recorded: **Analyse first**" in recorded.response.content
+
+    await seed(world, 6, theme=SLUG, stance=KEY)
+    page = (await alice.slash(world.channel, f"{SLUG} positions", stance=KEY)).response
+    ids = [button["custom_id"] for row in page.components for button in row["components"]]
+    assert len(ids) == 2 and all(len(custom_id) <= 100 for custom_id in ids)
+    turned = (await alice.click(page, label="Next")).response
+    assert turned.embeds[0].footer.text.startswith("Page 2 of 2 · 7 positions")
+    assert rationales(turned.embeds[0]) == ["Rationale 0", "Through the longest form id."]
