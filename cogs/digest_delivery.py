@@ -43,6 +43,15 @@ class Delivery:
     retry_at: datetime | None = None
 
 
+def part_nonce(run: RunState, index: int) -> str:
+    """The same nonce for every attempt at one message of one digest (at most 25 characters).
+
+    discord.py sends it with `enforce_nonce`, so when a send timed out after Discord had in fact
+    posted it, the retry a minute later gets the existing message back instead of a duplicate.
+    """
+    return f"{run.id}:{index}:{int(run.due_at.timestamp())}"[:25]
+
+
 class DigestDelivery:
     """DueWork for digests, and the one way any digest (scheduled or `/digest post`) reaches a channel."""
 
@@ -136,6 +145,7 @@ class DigestDelivery:
                     embeds=part.embeds,
                     files=part.discord_files() or discord.utils.MISSING,
                     allowed_mentions=NO_MENTIONS,
+                    nonce=part_nonce(run, index),
                 )
             except discord.Forbidden as exc:
                 log.warning(

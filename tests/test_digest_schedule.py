@@ -197,9 +197,17 @@ async def long_digest_failing_after_its_first_part(world, channel, times: int | 
     world.bot.add_listener(fail_after_the_first_part, "on_message")
 
 
-async def test_a_digest_split_over_messages_resumes_after_a_failure_without_reposting(world, settings):
+async def test_a_digest_split_over_messages_resumes_after_a_failure_without_reposting(world, settings, monkeypatch):
     channel = await setup_digests(world)
     await long_digest_failing_after_its_first_part(world, channel)
+    nonces: list[str | int | None] = []
+    send = discord.abc.Messageable.send
+
+    async def spy(self, *args, **kwargs):  # the real send, its nonce noted
+        nonces.append(kwargs.get("nonce"))
+        return await send(self, *args, **kwargs)
+
+    monkeypatch.setattr(discord.abc.Messageable, "send", spy)
     await until(world, BEFORE_DUE)
     await world.bot.tick()
     assert [row[2:] for row in runs(settings)] == [(PENDING, 1, 1)]
@@ -213,6 +221,9 @@ async def test_a_digest_split_over_messages_resumes_after_a_failure_without_repo
     assert runs(settings)[0][2:] == (POSTED, total, 1)
     stored = db_rows(settings.database.path, "SELECT message_id FROM digest_messages ORDER BY part")
     assert [row[0] for row in stored] == [m.id for m in posted]
+    # The failed second message was retried with its own nonce again, so Discord can tell a retry
+    # from a new message (if the failed attempt had in fact gone through, no duplicate appears).
+    assert len(nonces) == total + 1 and nonces[1] == nonces[2] and len(set(nonces)) == total
 
 
 async def test_a_split_digest_given_up_at_grace_says_how_much_of_it_went_out(world, settings):
