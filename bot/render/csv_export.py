@@ -10,7 +10,8 @@ history.csv, one row per recorded change, in order:
 - participant: a pseudonym (P0001, P0002, ...) numbered by first appearance in the server's
   history, the same in both files, so a person's changes can be followed without their identity.
 - display_name: filled only when `privacy.attribution = "named"`; empty under Chatham House.
-- stakeholder, region: the participant's current profile ("undeclared" / empty when not set).
+- stakeholder, region: the participant's profile as it stood at the export's moment ("undeclared" /
+  empty when not set), in both files.
 - change: joined (first position on the theme, or again after withdrawing), changed (another
   stance), restated (same stance, e.g. a new rationale), withdrew (stance and rationale empty).
 - Text that a spreadsheet would run as a formula (starting with = + - @) is prefixed with '.
