@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -224,3 +226,9 @@ def test_voter_keys_depend_on_salt_poll_and_user():
     key = voter_key(salt, 1, 42)
     assert key == voter_key(salt, 1, 42)
     assert len({key, voter_key(salt, 2, 42), voter_key(salt, 1, 43), voter_key(new_salt(), 1, 42)}) == 4
+
+
+def test_voter_key_is_the_documented_hmac_sha256_of_poll_and_user_under_the_salt():
+    """The README states the construction; anyone auditing a secret poll can recompute it from this."""
+    salt = bytes(range(32))
+    assert voter_key(salt, 12, 345) == hmac.new(salt, b"12:345", hashlib.sha256).digest()

@@ -34,6 +34,7 @@ async def test_poll_closes_by_itself_at_the_virtual_deadline_once(world):
     assert (
         "No: 1 (100%)" in embed_text(posted.embeds[0]) and posted.content == "Poll #1 has closed. Here are the results."
     )
+    assert posted.mentions == [] and not posted.mention_everyone  # pings nobody, not even the poll's author
     await world.env.advance_time(HOUR)
     await world.bot.tick()
     assert len(results_replies(world, poll)) == 1
