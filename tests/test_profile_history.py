@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import aiosqlite
@@ -63,9 +62,9 @@ async def test_the_migration_backfills_existing_profiles(tmp_path):
         )
         await db.commit()
         await migrate(db)
-    assert sqlite3.connect(path).execute(
-        "SELECT guild_id, user_id, at, stakeholder, region FROM profile_history"
-    ).fetchall() == [(GUILD, ANA, "2012-10-01T00:00:00.000000Z", "academia", "weog")]
+    assert db_rows(path, "SELECT guild_id, user_id, at, stakeholder, region FROM profile_history") == [
+        (GUILD, ANA, "2012-10-01T00:00:00.000000Z", "academia", "weog")
+    ]
 
 
 def _only_first(tmp_path):
