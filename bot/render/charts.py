@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import discord
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -70,24 +71,24 @@ def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> byt
     return buffer.getvalue()
 
 
-def _draw_panel(axes: object, panel: ChartPanel) -> None:
+def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
     labels = [_wrap(label) for label in panel.labels]
     counts = list(panel.counts)
     total = sum(panel.counts)
     positions = list(range(len(counts)))
-    axes.barh(positions, counts, color=BAR_COLOUR, height=0.6)  # type: ignore[attr-defined]
-    axes.set_yticks(positions, labels, fontsize=8)  # type: ignore[attr-defined]
-    axes.invert_yaxis()  # type: ignore[attr-defined]
-    axes.set_xlim(0, max([*counts, 1]) * 1.25)  # type: ignore[attr-defined]
-    axes.tick_params(axis="x", labelsize=7)  # type: ignore[attr-defined]
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # type: ignore[attr-defined]
+    axes.barh(positions, counts, color=BAR_COLOUR, height=0.6)
+    axes.set_yticks(positions, labels, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max([*counts, 1]) * 1.25)
+    axes.tick_params(axis="x", labelsize=7)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
     for spine in ("top", "right"):
-        axes.spines[spine].set_visible(False)  # type: ignore[attr-defined]
+        axes.spines[spine].set_visible(False)
     shares = panel.percents or tuple(percent(count, total) for count in panel.counts)
     for position, count, share in zip(positions, counts, shares, strict=False):
-        axes.text(count, position, f" {count} ({share}%)", va="center", fontsize=7)  # type: ignore[attr-defined]
+        axes.text(count, position, f" {count} ({share}%)", va="center", fontsize=7)
     if not total:
-        axes.text(0.5, 0.5, "Nothing to count yet", ha="center", va="center", transform=axes.transAxes)  # type: ignore[attr-defined]
+        axes.text(0.5, 0.5, "Nothing to count yet", ha="center", va="center", transform=axes.transAxes)
 
 
 def digest_chart_png(digest: Digest) -> bytes:
