@@ -11,6 +11,19 @@ from tests.test_digest_schedule import BEFORE_DUE, SESSION, THEMES, digests, unt
 pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES)
 
 
+def spy_on_defer(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """Note each deferral (the real one still happens): SimCord's `deferred` only says whether it is pending."""
+    calls: list[dict] = []
+    defer = discord.InteractionResponse.defer
+
+    async def noting(self, **kwargs):
+        calls.append(kwargs)
+        return await defer(self, **kwargs)
+
+    monkeypatch.setattr(discord.InteractionResponse, "defer", noting)
+    return calls
+
+
 def stored_channel(settings) -> list[tuple]:
     return db_rows(settings.database.path, "SELECT guild_id, channel_id FROM digest_channels")
 
@@ -78,11 +91,13 @@ async def test_schedule_lists_next_occurrences_with_discord_timestamps(world):
     ]
 
 
-async def test_preview_is_ephemeral_and_not_recorded(world, settings):
+async def test_preview_is_ephemeral_and_not_recorded(world, settings, monkeypatch):
     channel = world.guild.create_text_channel("digests")
     await world.facilitator.slash(world.channel, "digest channel", channel=channel)
     await world.members[0].slash(world.channel, "gaps position", stance="some", rationale="Hi @everyone <@1>")
+    deferrals = spy_on_defer(monkeypatch)
     res = await world.facilitator.slash(world.channel, "digest preview", kind="before")
+    assert deferrals == [{"ephemeral": True, "thinking": True}]  # building takes time: Discord waits 3 s only
     assert res.ephemeral and res.response.embeds[0].title.startswith("Before the session")
     assert res.response.attachments[0].filename == "digest.png"
     text = "\n".join(embed_text(e) for e in res.response.embeds)
@@ -93,11 +108,13 @@ async def test_preview_is_ephemeral_and_not_recorded(world, settings):
     assert not any(message.embeds for message in others)
 
 
-async def test_post_now_is_recorded_and_counts_as_the_previous_digest(world, settings):
+async def test_post_now_is_recorded_and_counts_as_the_previous_digest(world, settings, monkeypatch):
     channel = world.guild.create_text_channel("digests")
     await world.facilitator.slash(world.channel, "digest channel", channel=channel)
     await world.members[0].slash(world.channel, "gaps position", stance="some", rationale="One.")
+    deferrals = spy_on_defer(monkeypatch)
     res = await world.facilitator.slash(world.channel, "digest post", kind="weekly")
+    assert deferrals == [{"ephemeral": True, "thinking": True}]  # posting takes time: Discord waits 3 s only
     assert res.ephemeral and res.response.content == f"Posted the weekly digest in {channel.mention} (1 message)."
     assert len(digests(world, channel, "Weekly digest")) == 1
     assert db_rows(settings.database.path, "SELECT kind, status, manual, parts_sent FROM digest_runs") == [
