@@ -32,6 +32,15 @@ GONE = 0  # recorded instead of a message id when the channel no longer exists: 
 VOTE_GRACE = 10.0  # seconds a seal waits for votes already received; a slower one is refused (politely)
 
 
+def nonce(poll: PollInfo, step: str) -> str:
+    """The same nonce for every attempt at one of a poll's posts (at most 25 characters).
+
+    discord.py sends it with `enforce_nonce`, so when a send timed out after Discord had in fact
+    posted it, the retry a minute later gets the existing message back instead of a duplicate.
+    """
+    return f"poll{poll.id}:{step}"[:25]
+
+
 class PollClosing:
     """DueWork for polls. `lock` keeps one closing at a time, whether from a tick or /poll close."""
 
@@ -153,6 +162,7 @@ class PollClosing:
                     embed=render.results_embed(poll, shown),
                     reference=self._reference(poll),
                     allowed_mentions=NO_MENTIONS,
+                    nonce=nonce(poll, "results"),
                 )
                 await store.record_close_step(poll.id, results_message_id=message.id)
             except discord.NotFound:  # the channel is gone: the results stay available via /poll results
@@ -167,7 +177,10 @@ class PollClosing:
     async def post_closing_soon(self, poll: PollInfo, now: datetime) -> None:
         try:
             message = await self._channel(poll).send(
-                render.closing_soon_text(poll), reference=self._reference(poll), allowed_mentions=NO_MENTIONS
+                render.closing_soon_text(poll),
+                reference=self._reference(poll),
+                allowed_mentions=NO_MENTIONS,
+                nonce=nonce(poll, "soon"),
             )
         except discord.NotFound:
             await self.bot.store.record_closing_soon(poll.id, GONE)

@@ -19,6 +19,19 @@ def notices(world, poll: discord.Message) -> list[discord.Message]:
     return [m for m in replies_to(world, poll) if "closes" in m.content]
 
 
+def sent_nonces(monkeypatch) -> list[str | int | None]:
+    """The nonce of every message the bot sends from now on (through the real send)."""
+    nonces: list[str | int | None] = []
+    send = discord.abc.Messageable.send
+
+    async def spy(self, *args, **kwargs):
+        nonces.append(kwargs.get("nonce"))
+        return await send(self, *args, **kwargs)
+
+    monkeypatch.setattr(discord.abc.Messageable, "send", spy)
+    return nonces
+
+
 async def test_poll_closes_by_itself_at_the_virtual_deadline_once(world):
     poll = await open_poll(world, hours=1)
     await world.members[0].click(poll, label="No")
@@ -131,8 +144,9 @@ async def test_failed_edit_leaves_the_closing_due_and_a_later_tick_completes_it_
     assert len(results_replies(world, poll)) == 1
 
 
-async def test_failed_results_post_is_retried_and_posted_exactly_once(world):
+async def test_failed_results_post_is_retried_and_posted_exactly_once(world, monkeypatch):
     poll = await open_poll(world, hours=1)
+    nonces = sent_nonces(monkeypatch)
     world.env.inject_error("POST", "/channels/*/messages", status=500)
     await world.env.advance_time(HOUR)
     await world.bot.tick()
@@ -149,6 +163,9 @@ async def test_failed_results_post_is_retried_and_posted_exactly_once(world):
     assert len(results_replies(world, poll)) == 1
     patches = [r for r in world.env.http_requests if r.method == "PATCH" and f"/messages/{poll.id}" in r.path]
     assert len(patches) == 1
+    # Every attempt carried the same nonce: had a failed attempt in fact been posted, Discord returns it
+    # to the retry instead of posting the results twice.
+    assert len(nonces) == 3 and len(set(nonces)) == 1 and nonces[0] is not None
 
 
 async def test_close_command_says_when_discord_failed_and_the_tick_finishes_it(world):
@@ -162,8 +179,9 @@ async def test_close_command_says_when_discord_failed_and_the_tick_finishes_it(w
     assert len(results_replies(world, poll)) == 1
 
 
-async def test_a_failed_closing_soon_notice_is_retried_once(world):
+async def test_a_failed_closing_soon_notice_is_retried_once(world, monkeypatch):
     poll = await open_poll(world, hours=3)
+    nonces = sent_nonces(monkeypatch)
     world.env.inject_error("POST", "/channels/*/messages", status=500)
     await world.env.advance_time(2 * HOUR)
     await world.bot.tick()
@@ -172,6 +190,10 @@ async def test_a_failed_closing_soon_notice_is_retried_once(world):
     await world.bot.tick()
     await world.bot.tick()
     assert len(notices(world, poll)) == 1
+    assert len(nonces) == 2 and nonces[0] == nonces[1] is not None  # the retry is recognisable as one
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()
+    assert len(nonces) == 3 and nonces[2] != nonces[0]  # the results reply is a different post
 
 
 async def test_a_vanished_channel_ends_the_retries(world):
