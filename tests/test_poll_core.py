@@ -70,9 +70,21 @@ def test_ten_options_and_55_characters_are_the_limits():
         ("Yes; No; yes", "appears twice"),
         ("Yes; ; No", "answer 2 is blank"),
         ("Yes; No;", "answer 3 is blank"),
+        ("Yes;; ;No", "answers 2, 3 are blank"),
+        (";", "answers 1, 2 are blank"),
         ("   ", "you gave 0"),
     ],
-    ids=["one", "eleven", "56-chars", "duplicate", "blank", "trailing-separator", "empty"],
+    ids=[
+        "one",
+        "eleven",
+        "56-chars",
+        "duplicate",
+        "blank",
+        "trailing-separator",
+        "two-blanks",
+        "separator-only",
+        "empty",
+    ],
 )
 def test_bad_options_are_refused_with_the_reason(text, says):
     with pytest.raises(PollInputError, match=says):

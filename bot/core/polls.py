@@ -49,8 +49,9 @@ def parse_options(text: str) -> tuple[str, ...]:
     options = tuple(" ".join(part.split()) for part in text.split(SEPARATOR))
     blanks = [str(index) for index, option in enumerate(options, start=1) if not option]
     if blanks and len(options) > 1:
+        which = f"answer {blanks[0]} is" if len(blanks) == 1 else f"answers {', '.join(blanks)} are"
         raise PollInputError(
-            f"Sorry, answer {', '.join(blanks)} is blank. Separate the answers with `;`, "
+            f"Sorry, {which} blank. Separate the answers with `;`, "
             "e.g. `Yes; No; Not yet`, and leave no empty ones. Nothing was posted."
         )
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS or blanks:
