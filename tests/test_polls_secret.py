@@ -1,4 +1,5 @@
-"""Secret ballots (read straight from the SQLite file), small-group suppression, and bursts of votes."""
+"""Secret ballots (read straight from the SQLite file), small-group suppression, bursts and races of votes,
+and the vote service's refusals (after close, from another server)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.core.polls import OTHER, voter_key
 from bot.interactions import UserError
-from tests.conftest import embed_text
+from tests.conftest import build_world, embed_text
 from tests.test_polls import create_poll, open_poll, poll_messages, replies_to, sql
 
 HOUR = 3600
@@ -150,3 +151,34 @@ async def test_many_members_clicking_through_discord_each_count_once(world):
         await member.click(poll, label="Yes")
     text = embed_text((await world.members[0].slash(world.channel, "poll results", poll=1)).response.embeds[0])
     assert "Voters: 12" in text and "Yes: 6 (50%)" in text and "No: 3 (25%)" in text and "Not yet: 3 (25%)" in text
+
+
+# --- the vote service's refusals -------------------------------------------------------------
+
+
+async def test_a_vote_after_close_is_refused_by_the_service(world, db_path):
+    await open_poll(world)
+    stored = await world.bot.store.get_poll(world.guild.id, 1)
+    await world.facilitator.slash(world.channel, "poll close", poll=1)
+    cog = world.bot.get_cog("Polls")
+    with pytest.raises(UserError, match="has closed"):
+        await cog.record_vote(world.guild.id, stored.id, world.members[0].id, 0)
+    with pytest.raises(UserError, match="has closed"):
+        await cog.retract_vote(world.guild.id, stored.id, world.members[0].id)
+    assert sql(db_path, "SELECT count(*) FROM poll_votes") == [(0,)]
+
+
+async def test_a_vote_from_another_server_is_refused_and_stores_nothing(world, db_path):
+    """Discord relays clicks only from the poll message itself (a forwarded copy has no buttons); the bot checks too."""
+    await open_poll(world, hide_results=False)
+    stored = await world.bot.store.get_poll(world.guild.id, 1)
+    other = build_world(world.env, name="Another hub")
+    stranger = other.members[0]
+    cog = world.bot.get_cog("Polls")
+    with pytest.raises(UserError, match="belongs to another server"):
+        await cog.record_vote(other.guild.id, stored.id, stranger.id, 0)
+    with pytest.raises(UserError, match="belongs to another server"):
+        await cog.retract_vote(other.guild.id, stored.id, stranger.id)
+    # The store's own check, inside the vote's transaction, whatever the caller checked before.
+    assert await world.bot.store.cast_vote(other.guild.id, stored.id, stranger.id, 0, None, world.env.now()) is None
+    assert sql(db_path, "SELECT count(*) FROM poll_votes") == [(0,)]
