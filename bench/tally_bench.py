@@ -4,7 +4,8 @@ What issue A's commands cost with many participants, on a real SQLite file (WAL,
 - recording: every participant sets a profile and takes a position on each of the five themes,
   through the store methods the cogs call (one transaction per position, history appended), first
   one after another, then as a concurrent burst (asyncio.gather);
-- tallying: reading a theme's positions and counting them (the pure core), for all five themes;
+- tallying: the store's per-stance, per-group counts (GROUP BY) and the pure core's percentages,
+  as `/<slug> tally` does, for all five themes;
 - the whole `/<slug> tally` command through the real bot inside SimCord, for all five themes.
 Prints wall-clock times. Not a test: timings vary by machine.
 """
@@ -20,7 +21,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.tally import tally
+from bot.core.tally import tally_counts
 from bot.forum import REGIONS, STAKEHOLDERS
 from bot.render.themes import tally_embed
 from bot.settings import Settings
@@ -56,9 +57,9 @@ async def tally_all(store: Store, settings: Settings) -> tuple[float, float, flo
     read = count = render = 0.0
     for theme in settings.themes:
         t0 = time.perf_counter()
-        positions = await store.list_positions(GUILD, theme.slug)
+        counts = await store.stance_counts(GUILD, theme.slug)
         t1 = time.perf_counter()
-        result = tally(((p.stance, p.stakeholder) for p in positions), [(s.key, s.label) for s in theme.stances])
+        result = tally_counts(counts, [(s.key, s.label) for s in theme.stances])
         t2 = time.perf_counter()
         tally_embed(theme, result)
         t3 = time.perf_counter()

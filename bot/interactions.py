@@ -50,6 +50,15 @@ async def reply(
         await interaction.response.send_message(**kwargs)
 
 
+def describe_interaction(interaction: discord.Interaction) -> str:
+    """What was used, for logs, without the values: options can hold a rationale written under
+    the Chatham House rule, so they never reach the log."""
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name}"
+    data = interaction.data or {}
+    return f"component {data.get('custom_id', '?')!r}"
+
+
 async def report_error(interaction: discord.Interaction, error: BaseException) -> None:
     """The one way an interaction's failure reaches the user: a polite ephemeral line, never silence."""
     original = getattr(error, "original", error)
@@ -63,8 +72,9 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         message = f"Sorry, {clip(repr(original.value), 100)} is not a valid value for that option."
     else:
         log.error(
-            "unexpected error handling interaction %s",
-            interaction.data,
+            "unexpected error handling %s in guild %s",
+            describe_interaction(interaction),
+            interaction.guild_id,
             exc_info=(type(original), original, original.__traceback__),
         )
         message = APOLOGY

@@ -40,7 +40,7 @@ class DigestCog(
     async def cog_load(self) -> None:
         self.bot.due_work.append(self.delivery)
         weekly, scheduler = self.delivery.plan.weekly, self.bot.scheduler
-        if scheduler is not None and weekly is not None:
+        if weekly is not None:
             trigger = CronTrigger(
                 day_of_week=WEEKDAYS[weekly.weekday],
                 hour=weekly.at.hour,
@@ -52,8 +52,7 @@ class DigestCog(
     async def cog_unload(self) -> None:
         if self.delivery in self.bot.due_work:
             self.bot.due_work.remove(self.delivery)
-        if self.bot.scheduler is not None:
-            self.bot.scheduler.remove_recurring(WEEKLY_JOB)
+        self.bot.scheduler.remove_recurring(WEEKLY_JOB)
 
     def _require_organiser(self, interaction: discord.Interaction) -> int:
         role = self.bot.settings.discord.organiser_role

@@ -47,11 +47,13 @@ async def test_unexpected_error_in_a_form_submission_apologises_and_logs(world, 
     shown = await alice.slash(world.channel, "gaps position", stance="some")
     break_store(monkeypatch, world, "record_position")
 
-    res = await alice.submit_modal(shown, {"rationale": "Lost?"})
+    res = await alice.submit_modal(shown, {"rationale": "Chatham House: not for the log"})
 
     assert res.response.ephemeral
     assert res.response.content == APOLOGY
-    assert len(logged_tracebacks(caplog)) == 1
+    (record,) = logged_tracebacks(caplog)
+    assert "concord:rationale:gaps:some" in record.getMessage()  # what was used is logged...
+    assert "not for the log" not in caplog.text  # ...but never what the participant wrote
 
 
 async def test_unexpected_error_on_a_page_button_apologises_and_logs(world, monkeypatch, caplog):
