@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.forum import REGIONS, STAKEHOLDERS, group_label
 from bot.interactions import reply
+from bot.render.themes import my_positions_embed
 
 if TYPE_CHECKING:
     from bot.app import ConcordBot
@@ -43,12 +44,12 @@ class ProfileCog(commands.GroupCog, group_name="profile", group_description="You
 
     @app_commands.command(name="show", description="Show your stakeholder group and region")
     async def show_profile(self, interaction: discord.Interaction) -> None:
-        profile = await self.bot.store.get_profile(interaction.guild_id or 0, interaction.user.id)
+        guild_id, user_id = interaction.guild_id or 0, interaction.user.id
+        profile = await self.bot.store.get_profile(guild_id, user_id)
+        mine = my_positions_embed(self.bot.settings.themes, await self.bot.store.positions_of(guild_id, user_id))
         if profile is None:
-            await reply(
-                interaction,
-                "You have no profile yet, so your positions count as **undeclared**. Set one with `/profile set`.",
-            )
-            return
-        region = group_label(profile.region) if profile.region else "not given"
-        await reply(interaction, f"Stakeholder group: **{group_label(profile.stakeholder)}**\nRegion: **{region}**")
+            text = "You have no profile yet, so your positions count as **undeclared**. Set one with `/profile set`."
+        else:
+            region = group_label(profile.region) if profile.region else "not given"
+            text = f"Stakeholder group: **{group_label(profile.stakeholder)}**\nRegion: **{region}**"
+        await reply(interaction, text, embed=mine)

@@ -69,3 +69,29 @@ async def test_profile_commands_offer_every_stakeholder_and_region(world):
         "weog",
     ]
     assert params["stakeholder"].required and not params["region"].required
+
+
+async def test_profile_show_lists_your_own_positions_on_every_theme(world):
+    alice, bob = world.members[0], world.members[1]
+    await alice.slash(world.channel, "gaps position", stance="some", rationale="Spam and cybercrime.")
+    await alice.slash(world.channel, "igf position", stance="home", rationale="   ")
+    await bob.slash(world.channel, "existing position", stance="lacking", rationale="Not mine to show.")
+    await alice.slash(world.channel, "structures position", stance="improve", rationale="Soon withdrawn.")
+    await alice.slash(world.channel, "structures withdraw")
+
+    shown = await alice.slash(world.channel, "profile show")
+
+    assert shown.response.ephemeral
+    [embed] = shown.response.embeds
+    fields = {field.name: field.value for field in embed.fields}
+    assert list(fields) == [
+        "Existing cooperation",
+        "Gaps",
+        "Existing structures",
+        "The role of the IGF",
+        "A new UN structure?",
+    ]
+    assert fields["Gaps"].startswith("**Gaps in specific policy areas** (rationale of 20 characters) · <t:")
+    assert fields["The role of the IGF"].startswith("**Enhanced cooperation belongs within the IGF** (no rationale)")
+    assert fields["Existing cooperation"] == "No position yet: `/existing position`"  # Bob's position is his own
+    assert fields["Existing structures"] == "No position yet: `/structures position`"

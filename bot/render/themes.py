@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import discord
 
@@ -116,4 +116,19 @@ def positions_embed(
     budget = min(FIELD_VALUE, spare // max(1, len(names)))
     for name, item in zip(names, page_items, strict=True):
         embed.add_field(name=name, value=clip(item.rationale or "*(no rationale given)*", budget), inline=False)
+    return fit_embed(embed)
+
+
+def my_positions_embed(themes: Sequence[ThemeConfig], positions: Mapping[str, Position]) -> discord.Embed:
+    """The caller's own positions across every theme, for `/profile show`: what they said, at a glance."""
+    embed = discord.Embed(title="Your positions", colour=COLOUR)
+    for theme in themes:
+        held = positions.get(theme.slug)
+        if held is None:
+            value = f"No position yet: `/{theme.slug} position`"
+        else:
+            said = f"rationale of {len(held.rationale)} characters" if held.rationale else "no rationale"
+            value = f"**{theme.label(held.stance)}** ({said}) · {discord.utils.format_dt(held.updated_at, 'R')}"
+        embed.add_field(name=clip(theme.title, FIELD_NAME), value=clip(value, FIELD_VALUE), inline=False)
+    embed.set_footer(text="Change one with /<theme> position; withdraw with /<theme> withdraw")
     return fit_embed(embed)

@@ -77,6 +77,18 @@ class PositionQueries(StoreBase):
             row = await cursor.fetchone()
         return _position(row) if row else None
 
+    async def positions_of(self, guild_id: int, user_id: int) -> dict[str, Position]:
+        """One participant's current positions in this server, by theme slug."""
+        async with self.db.execute(
+            f"""
+            SELECT p.theme, {_POSITION_COLUMNS}
+            FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
+            WHERE p.guild_id = ? AND p.user_id = ?
+            """,
+            (guild_id, user_id),
+        ) as cursor:
+            return {row["theme"]: _position(row) for row in await cursor.fetchall()}
+
     async def record_position(
         self,
         guild_id: int,
