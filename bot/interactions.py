@@ -18,6 +18,15 @@ APOLOGY = (
 )
 
 
+def retry_safe_nonce(*parts: object) -> str:
+    """The same nonce for every attempt at one scheduled post (Discord allows at most 25 characters).
+
+    discord.py sends it with `enforce_nonce`, so when a send timed out after Discord had in fact
+    posted it, the retry a minute later gets the existing message back instead of a duplicate.
+    """
+    return ":".join(str(part) for part in parts)[:25]
+
+
 class UserError(Exception):
     """An expected problem with what the user asked for; its message is shown to them, ephemerally."""
 

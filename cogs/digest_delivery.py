@@ -19,6 +19,7 @@ import discord
 
 from bot.core.digest import Digest, build_digest
 from bot.core.schedule import PENDING, POSTED, DigestPlan, RunState, decide, next_wake
+from bot.interactions import retry_safe_nonce
 from bot.render.charts import digest_chart_png
 from bot.render.digest_discord import DigestPart, digest_parts
 from bot.scheduling import retry_delay
@@ -41,15 +42,6 @@ class Delivery:
     error_kind: str | None = None
     error: str | None = None
     retry_at: datetime | None = None
-
-
-def part_nonce(run: RunState, index: int) -> str:
-    """The same nonce for every attempt at one message of one digest (at most 25 characters).
-
-    discord.py sends it with `enforce_nonce`, so when a send timed out after Discord had in fact
-    posted it, the retry a minute later gets the existing message back instead of a duplicate.
-    """
-    return f"{run.id}:{index}:{int(run.due_at.timestamp())}"[:25]
 
 
 class DigestDelivery:
@@ -145,7 +137,7 @@ class DigestDelivery:
                     embeds=part.embeds,
                     files=part.discord_files() or discord.utils.MISSING,
                     allowed_mentions=NO_MENTIONS,
-                    nonce=part_nonce(run, index),
+                    nonce=retry_safe_nonce(run.id, index, int(run.due_at.timestamp())),
                 )
             except discord.Forbidden as exc:
                 log.warning(

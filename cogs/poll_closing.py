@@ -19,6 +19,7 @@ import discord
 from bot.core.poll_schedule import DueKind, due_actions, next_due
 from bot.core.polls import PollInfo
 from bot.core.polls import results as tally
+from bot.interactions import retry_safe_nonce
 from bot.render import polls as render
 from bot.scheduling import retry_delay
 from cogs.poll_buttons import poll_view
@@ -30,15 +31,6 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GONE = 0  # recorded instead of a message id when the channel no longer exists: nothing left to post
 VOTE_GRACE = 10.0  # seconds a seal waits for votes already received; a slower one is refused (politely)
-
-
-def nonce(poll: PollInfo, step: str) -> str:
-    """The same nonce for every attempt at one of a poll's posts (at most 25 characters).
-
-    discord.py sends it with `enforce_nonce`, so when a send timed out after Discord had in fact
-    posted it, the retry a minute later gets the existing message back instead of a duplicate.
-    """
-    return f"poll{poll.id}:{step}"[:25]
 
 
 class PollClosing:
@@ -162,7 +154,7 @@ class PollClosing:
                     embed=render.results_embed(poll, shown),
                     reference=self._reference(poll),
                     allowed_mentions=NO_MENTIONS,
-                    nonce=nonce(poll, "results"),
+                    nonce=retry_safe_nonce(f"poll{poll.id}", "results"),
                 )
                 await store.record_close_step(poll.id, results_message_id=message.id)
             except discord.NotFound:  # the channel is gone: the results stay available via /poll results
@@ -180,7 +172,7 @@ class PollClosing:
                 render.closing_soon_text(poll),
                 reference=self._reference(poll),
                 allowed_mentions=NO_MENTIONS,
-                nonce=nonce(poll, "soon"),
+                nonce=retry_safe_nonce(f"poll{poll.id}", "soon"),
             )
         except discord.NotFound:
             await self.bot.store.record_closing_soon(poll.id, GONE)
