@@ -13,7 +13,7 @@ import pytest
 from bot.core.durations import format_duration, parse_duration
 from bot.settings import ConfigError, Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 FULL = """
 [discord]

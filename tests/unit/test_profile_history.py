@@ -12,7 +12,7 @@ from bot.migrate import MIGRATIONS_DIR, migrate
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.digests import load_digest_source
-from tests.conftest import db_rows
+from tests.support.world import db_rows
 
 T0 = datetime(2012, 11, 1, 5, 0, tzinfo=UTC)
 GUILD = 1_042_112_345_678_901_234

@@ -13,7 +13,7 @@ from bot.forum import REGIONS, STAKEHOLDERS
 from bot.render import limits
 from bot.render.digest_discord import digest_parts
 from bot.settings import Settings
-from tests.conftest import embed_text
+from tests.support.world import embed_text
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 GROUPS, AREAS = list(STAKEHOLDERS), list(REGIONS)

@@ -9,7 +9,7 @@ from matplotlib.image import imread
 from bot.core.polls import OptionResult, PollResults
 from bot.core.tally import tally
 from bot.render.charts import BAR, DPI, ChartPanel, bar_chart_png, poll_chart_png, tally_chart_png
-from tests.test_polls import open_poll
+from tests.support.polls import open_poll
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

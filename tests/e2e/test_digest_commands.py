@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 import pytest
 
-from tests.conftest import db_rows, embed_text
-from tests.test_digest_schedule import BEFORE_DUE, SESSION, THEMES, digests, until
+from tests.support.digests import BEFORE_DUE, SESSION, THEMES, digests, until
+from tests.support.world import db_rows, embed_text
 
 pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES)
 

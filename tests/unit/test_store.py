@@ -10,7 +10,7 @@ import pytest
 
 from bot.migrate import MIGRATIONS_DIR, available_migrations, migrate
 from bot.store import Store
-from tests.conftest import db_rows
+from tests.support.world import db_rows
 
 T0 = datetime(2012, 11, 8, 5, 0, tzinfo=UTC)
 GUILD = 1_042_112_345_678_901_234  # real snowflakes are beyond 32 bits

@@ -13,9 +13,9 @@ import pytest
 import simcord
 from discord.ext import commands
 
-from tests.conftest import build_world
+from tests.support.world import build_world
 
-COGS_DIR = Path(__file__).resolve().parent.parent / "cogs"
+COGS_DIR = Path(__file__).resolve().parents[2] / "cogs"
 NAME = re.compile(r"[\w-]{1,32}")  # Discord's pattern, for the scripts Python's \w covers; lowercase checked apart
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 FORUM_GUILD = 987_654_321_098_765_432

@@ -8,7 +8,7 @@ import discord
 import pytest
 
 from bot.render.limits import EMBED_TOTAL, FIELD_VALUE
-from tests.conftest import embed_text, restart
+from tests.support.world import embed_text, restart
 
 LONG = "L" * 100
 

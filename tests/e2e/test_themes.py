@@ -8,7 +8,7 @@ import simcord
 
 from bot.core.models import to_db_time
 from bot.settings import Settings
-from tests.conftest import DEFERRED, World, build_world, db_rows, embed_text, first_answer, restart
+from tests.support.world import DEFERRED, World, build_world, db_rows, embed_text, first_answer, restart
 
 SOME = "Gaps in specific policy areas"
 NONE = "No significant gaps"

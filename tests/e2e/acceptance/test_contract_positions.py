@@ -1,4 +1,4 @@
-"""Acceptance tests for issue 2 (A, foundation), written from the issue text only."""
+"""Acceptance tests for positions, tallies and profiles, written from the public contract only."""
 
 from __future__ import annotations
 

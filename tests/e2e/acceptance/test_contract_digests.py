@@ -1,4 +1,4 @@
-"""Acceptance tests for issue 4 (C, digests and reports), written from the issue text only.
+"""Acceptance tests for digests and reports, written from the public contract only.
 
 The session sits at 2026-01-03 09:00-10:30 Baku time (UTC+4), i.e. 05:00-06:30Z, two days
 after SimCord's clock starts. With the default schedule (before/after 24h, weekly "mon 09:00"

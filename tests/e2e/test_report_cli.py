@@ -128,7 +128,7 @@ def test_every_json_field_is_documented(config, tmp_path):
     assert report(config, "--kind", "after", "--format", "json", "--out", str(out)) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["format"] == "concord-digest/1"
-    docs = (Path(__file__).parents[1] / "docs" / "digests.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).parents[2] / "docs" / "digests.md").read_text(encoding="utf-8")
     documented = docs.split("### JSON", 1)[1].split("\n## ", 1)[0]
     gaps = next(theme for theme in data["themes"] if theme["slug"] == "gaps")
     objects = [data, gaps, gaps["stances"][0], gaps["by_stakeholder"][0], gaps["by_stakeholder"][0]["counts"][0]]

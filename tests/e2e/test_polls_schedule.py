@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 
 from bot.scheduling import retry_delay
-from tests.conftest import embed_text, restart
-from tests.test_polls import buttons, find_message, open_poll, replies_to, sql
+from tests.support.polls import buttons, find_message, open_poll, replies_to, sql
+from tests.support.world import embed_text, restart
 
 HOUR = 3600
 

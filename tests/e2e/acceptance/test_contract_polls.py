@@ -1,4 +1,4 @@
-"""Acceptance tests for issue 3 (B, facilitator polls), written from the issue text only."""
+"""Acceptance tests for facilitator polls, written from the public contract only."""
 
 from __future__ import annotations
 

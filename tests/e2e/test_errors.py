@@ -10,7 +10,7 @@ import pytest
 import simcord
 
 from bot.interactions import APOLOGY
-from tests.conftest import DEFERRED, first_answer
+from tests.support.world import DEFERRED, first_answer
 
 
 class StoreDown(RuntimeError):

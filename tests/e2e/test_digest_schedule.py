@@ -8,43 +8,17 @@ Baku time (UTC+4), so with the default lead and delay the before-digest is due a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import discord
 import pytest
 
 from bot.core.schedule import MISSED, PENDING, POSTED
-from bot.forum import DEFAULT_THEMES
 from bot.scheduling import retry_delay
-from tests.conftest import db_rows, embed_text, restart
-
-HOUR = 3600
-START = datetime(2026, 1, 1, tzinfo=UTC)
-BEFORE_DUE = 29 * HOUR
-AFTER_DUE = 78 * HOUR + 1800
-WEEKLY_DUE = 101 * HOUR
-SESSION = {"starts_at": "2026-01-03T09:00:00+04:00", "ends_at": "2026-01-03T10:30:00+04:00"}
-THEMES = DEFAULT_THEMES[:2]
+from tests.support.digests import AFTER_DUE, BEFORE_DUE, HOUR, SESSION, START, THEMES, WEEKLY_DUE, digests, until
+from tests.support.world import db_rows, embed_text, restart
 
 pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES)
-
-
-def digests(world, channel, heading: str = "") -> list[discord.Message]:
-    """The first message of each digest posted in `channel` (the one with the chart)."""
-    return [
-        message
-        for message in channel.history()
-        if message.embeds
-        and message.attachments
-        and (message.embeds[0].title or "").startswith(heading)
-        and message.author.id == world.bot.user.id
-    ]
-
-
-async def until(world, seconds_from_start: float) -> None:
-    """Advance the virtual clock to `seconds_from_start` after 2026-01-01T00:00Z."""
-    elapsed = (world.env.now() - START).total_seconds()
-    await world.env.advance_time(seconds_from_start - elapsed)
 
 
 async def setup_digests(world):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import simcord
 
-from tests.conftest import db_rows
+from tests.support.world import db_rows
 
 
 async def test_show_before_any_profile_explains_undeclared(world):

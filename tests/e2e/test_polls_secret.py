@@ -11,8 +11,8 @@ import pytest
 
 from bot.core.polls import OTHER, voter_key
 from bot.interactions import UserError
-from tests.conftest import build_world, embed_text
-from tests.test_polls import create_poll, open_poll, poll_messages, replies_to, sql
+from tests.support.polls import create_poll, open_poll, poll_messages, replies_to, sql
+from tests.support.world import build_world, embed_text
 
 HOUR = 3600
 

@@ -1,9 +1,9 @@
-"""Fixtures for the outside acceptance tests: only the public contract of issues 2-4.
+"""Fixtures for the acceptance tests: only the public contract of positions, polls and digests.
 
-These tests are written from the issue text alone, the way an external grader would:
+These tests use only what a user or an outside tool can rely on, the way an outside checker would:
 ``create_bot(Settings.load(<toml>))``, slash commands by their public names, buttons,
 ``env.advance_time`` + ``bot.tick()``, and the ``python -m bot`` command line. They
-deliberately use none of the helpers in tests/conftest.py; ``simcord_bot`` is overridden
+deliberately use none of the helpers in tests/support/; ``simcord_bot`` is overridden
 here on purpose so the bot is built exactly the way an outsider would build it.
 """
 
@@ -27,7 +27,7 @@ import simcord
 from bot import create_bot
 from bot.settings import Settings
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 TIMESTAMP = re.compile(r"<t:(\d+)(?::[tTdDfFsSR])?>")
 
 # SimCord's virtual clock starts at 2026-01-01T00:00Z; the session is placed relative to it.

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from bot.forum import DEFAULT_THEMES
 from bot.settings import Settings, StanceConfig, ThemeConfig
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "config.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 HEADER = re.compile(r"^\s*\[\[?\s*([a-z_.]+)\s*\]\]?")
 KEY = re.compile(r"^\s*#?\s*([a-z_]+)\s*=")
 
