@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,9 +28,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
-from bot.core.durations import parse_duration
-from bot.core.schedule import parse_weekly
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
+from bot.times import Weekly, parse_duration, parse_weekly
 
 COMMAND_NAME = re.compile(r"[a-z0-9_-]{1,32}")
 RESERVED_COMMANDS = frozenset({"profile", "poll", "digest", "help"})
@@ -134,6 +133,13 @@ Duration = Annotated[timedelta, BeforeValidator(_duration)]  # "90s", "1h30m", "
 DurationOrOff = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
 
 
+def _weekly(value: Any) -> Any:
+    return parse_weekly(value) if isinstance(value, str) else value
+
+
+WeeklyOrOff = Annotated[Weekly | None, BeforeValidator(_weekly)]  # "mon 09:00" or "off", parsed once
+
+
 class PollSettings(_Section):
     closing_soon: Duration = timedelta(hours=1)
 
@@ -143,15 +149,9 @@ class DigestSettings(_Section):
 
     before: DurationOrOff = timedelta(hours=24)
     after: DurationOrOff = timedelta(hours=24)
-    weekly: str = "mon 09:00"
+    weekly: WeeklyOrOff = Weekly(0, time(9, 0))
     timezone: TimeZoneName | None = None
     grace: Duration = timedelta(hours=12)
-
-    @field_validator("weekly")
-    @classmethod
-    def _weekly(cls, value: str) -> str:
-        weekly = parse_weekly(value)
-        return "off" if weekly is None else str(weekly)
 
 
 class StanceConfig(_Section):

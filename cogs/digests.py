@@ -14,9 +14,9 @@ from apscheduler.triggers.cron import CronTrigger
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.schedule import WEEKDAYS
 from bot.interactions import UserError, answer_user_errors, is_facilitator, reply
 from bot.render.digest_discord import ERROR_ADVICE, kind_title, schedule_embed, stamp
+from bot.times import WEEKDAYS
 from cogs.digest_delivery import NO_MENTIONS, DigestDelivery
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,14 +34,3 @@ class HistoryEntry:
     at: datetime
     stance: str | None
     rationale: str | None
-
-
-def to_db_time(moment: datetime) -> str:
-    """UTC text in one fixed width, so SQL string comparison is time comparison."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: every time in Concord is timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def from_db_time(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

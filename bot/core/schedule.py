@@ -8,46 +8,21 @@ on. Keeping the decision pure lets tests ask it about any virtual time.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from bot.times import Weekly
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
 KINDS = ("before", "after", "weekly")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 POSTED = "posted"
 MISSED = "missed"
 PENDING = "pending"
-_WEEKLY = re.compile(r"^([a-z]+)\s+([01]?\d|2[0-3]):([0-5]\d)$")
-_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_NAMES = {name: index for index, names in enumerate(zip(WEEKDAYS, _FULL_NAMES, strict=True)) for name in names}
-
-
-@dataclass(frozen=True, slots=True)
-class Weekly:
-    """A weekly wall-clock time in the digest timezone, e.g. Monday 09:00."""
-
-    weekday: int
-    at: time
-
-    def __str__(self) -> str:
-        return f"{WEEKDAYS[self.weekday]} {self.at:%H:%M}"
-
-
-def parse_weekly(text: str) -> Weekly | None:
-    """Parse "mon 09:00" (or "monday 09:00"); "off" means no weekly digest."""
-    cleaned = " ".join(text.strip().lower().split())
-    if cleaned == "off":
-        return None
-    match = _WEEKLY.match(cleaned)
-    if not match or match.group(1) not in _DAY_NAMES:
-        raise ValueError(f"{text!r} is not a weekly time like 'mon 09:00' (or 'off')")
-    return Weekly(_DAY_NAMES[match.group(1)], time(int(match.group(2)), int(match.group(3))))
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -111,7 +86,7 @@ class DigestPlan:
             ends_at=settings.session.ends_at.astimezone(UTC),
             before=digest.before,
             after=digest.after,
-            weekly=parse_weekly(digest.weekly),
+            weekly=digest.weekly,
             zone=ZoneInfo(digest.timezone or settings.session.timezone),
             grace=digest.grace,
         )

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 import discord
 
 from bot.core.digest import Digest, ThemeDigest
-from bot.core.durations import format_duration
 from bot.core.history import Shift
 from bot.core.polls import ClosedPoll
 from bot.core.schedule import MISSED, PENDING, POSTED, Occurrence, RunState
@@ -32,6 +31,7 @@ from bot.render.limits import (
     clip,
     join_within,
 )
+from bot.times import format_duration
 
 COLOUR = discord.Colour.from_rgb(0, 51, 153)
 CHART_FILE = "digest.png"

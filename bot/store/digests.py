@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 import aiosqlite
 
 from bot.core.digest import DigestSource, PostedDigest, previous_digest_at
-from bot.core.models import Profile, from_db_time, to_db_time
+from bot.core.models import Profile
 from bot.core.schedule import MISSED, PENDING, POSTED, RunState
 from bot.store.base import StoreBase
+from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -25,27 +26,23 @@ class DigestChannel:
     configured_at: datetime
 
 
-def _time(text: str | None) -> datetime | None:
-    return from_db_time(text) if text else None
-
-
 def _run(row: aiosqlite.Row) -> RunState:
     return RunState(
         kind=row["kind"],
         due_at=from_db_time(row["due_at"]),
         status=row["status"],
-        next_attempt_at=_time(row["next_attempt_at"]),
+        next_attempt_at=db_time_or_none(row["next_attempt_at"]),
         id=row["id"],
         manual=bool(row["manual"]),
         channel_id=row["channel_id"],
-        snapshot_at=_time(row["snapshot_at"]),
+        snapshot_at=db_time_or_none(row["snapshot_at"]),
         parts_total=row["parts_total"],
         parts_sent=row["parts_sent"],
         attempts=row["attempts"],
         last_error=row["last_error"],
         error_kind=row["error_kind"],
-        error_at=_time(row["error_at"]),
-        posted_at=_time(row["posted_at"]),
+        error_at=db_time_or_none(row["error_at"]),
+        posted_at=db_time_or_none(row["posted_at"]),
     )
 
 

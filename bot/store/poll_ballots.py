@@ -12,9 +12,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.core.models import to_db_time
 from bot.core.polls import Aggregate, Click, PollInfo, aggregate, apply_click
 from bot.store.base import StoreBase
+from bot.store.dbtime import to_db_time
 
 Voter = int | bytes  # a Discord user id (open ballot) or a keyed hash (secret ballot)
 

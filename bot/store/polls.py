@@ -12,8 +12,8 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.core.models import from_db_time, to_db_time
 from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
+from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 from bot.store.poll_ballots import PollBallotQueries
 
 log = logging.getLogger(__name__)
@@ -23,10 +23,6 @@ _POLL_COLUMNS = """
     created_at, closes_at, closed_at, close_edited, results_message_id, close_attempts, close_retry_at,
     soon_message_id, soon_attempts, soon_retry_at
 """
-
-
-def _time(text: str | None) -> datetime | None:
-    return from_db_time(text) if text else None
 
 
 def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
@@ -44,14 +40,14 @@ def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
         max_choices=row["max_choices"],
         created_at=from_db_time(row["created_at"]),
         closes_at=from_db_time(row["closes_at"]),
-        closed_at=_time(row["closed_at"]),
+        closed_at=db_time_or_none(row["closed_at"]),
         close_edited=bool(row["close_edited"]),
         results_message_id=row["results_message_id"],
         close_attempts=row["close_attempts"],
-        close_retry_at=_time(row["close_retry_at"]),
+        close_retry_at=db_time_or_none(row["close_retry_at"]),
         soon_message_id=row["soon_message_id"],
         soon_attempts=row["soon_attempts"],
-        soon_retry_at=_time(row["soon_retry_at"]),
+        soon_retry_at=db_time_or_none(row["soon_retry_at"]),
     )
 
 

@@ -6,8 +6,9 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.core.models import HistoryEntry, Position, Profile, from_db_time, to_db_time
+from bot.core.models import HistoryEntry, Position, Profile
 from bot.store.base import StoreBase
+from bot.store.dbtime import from_db_time, to_db_time
 
 _POSITION_COLUMNS = """
     p.user_id, p.display_name, p.stance, p.rationale, p.updated_at, f.stakeholder, f.region

@@ -6,8 +6,8 @@ import discord
 import pytest
 import simcord
 
-from bot.core.models import to_db_time
 from bot.interactions import APOLOGY
+from bot.store.dbtime import to_db_time
 from tests.support.polls import (
     QUESTION,
     buttons,

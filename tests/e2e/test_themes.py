@@ -6,8 +6,8 @@ import discord
 import pytest
 import simcord
 
-from bot.core.models import to_db_time
 from bot.settings import Settings
+from bot.store.dbtime import to_db_time
 from tests.support.world import DEFERRED, World, build_world, db_rows, embed_text, first_answer, restart
 
 SOME = "Gaps in specific policy areas"

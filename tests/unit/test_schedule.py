@@ -14,12 +14,11 @@ from bot.core.schedule import (
     DigestPlan,
     Occurrence,
     RunState,
-    Weekly,
     decide,
     next_wake,
-    parse_weekly,
 )
 from bot.settings import ConfigError, Settings
+from bot.times import Weekly, parse_weekly
 
 
 def utc(text: str) -> datetime:

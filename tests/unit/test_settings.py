@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.durations import format_duration, parse_duration
 from bot.settings import ConfigError, Settings
+from bot.times import format_duration, parse_duration
 
 ROOT = Path(__file__).resolve().parents[2]
 
