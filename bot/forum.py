@@ -1,6 +1,6 @@
 """The Baku 2012 Open Forum on Enhanced Cooperation: the default themes and the closed vocabularies.
 
-Kept as plain data so settings, the demo and the docs all read the same source.
+Kept as plain data so settings, the rehearsal and the docs all read the same source.
 """
 
 from __future__ import annotations
@@ -13,32 +13,17 @@ FORUM_CONTEXT = (
     "respective roles. This Open Forum asks who does what, and how it could work better."
 )
 
-STAKEHOLDERS: dict[str, str] = {
-    "government": "Government",
-    "private-sector": "Private sector",
-    "civil-society": "Civil society",
-    "technical-community": "Technical community",
-    "academia": "Academia",
-    "intergovernmental": "Intergovernmental organisation",
-}
-
-REGIONS: dict[str, str] = {
-    "african": "African Group",
-    "asia-pacific": "Asia-Pacific Group",
-    "eastern-european": "Eastern European Group",
-    "latin-american-caribbean": "Latin American and Caribbean Group",
-    "weog": "Western European and Others Group",
-}
-
+# The keys of the closed vocabularies (their labels are words: see bot/render/wording.py).
+STAKEHOLDERS: tuple[str, ...] = (
+    "government",
+    "private-sector",
+    "civil-society",
+    "technical-community",
+    "academia",
+    "intergovernmental",
+)
+REGIONS: tuple[str, ...] = ("african", "asia-pacific", "eastern-european", "latin-american-caribbean", "weog")
 UNDECLARED = "undeclared"
-UNDECLARED_LABEL = "Undeclared"
-
-
-def group_label(key: str) -> str:
-    """A stakeholder group's or region's display name ("undeclared" included)."""
-    if key == UNDECLARED:
-        return UNDECLARED_LABEL
-    return STAKEHOLDERS.get(key) or REGIONS.get(key) or key
 
 
 DEFAULT_THEMES: list[dict] = [

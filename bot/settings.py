@@ -208,7 +208,7 @@ def _check_name(value: str, what: str) -> str:
     return value
 
 
-def _check_known(value: tuple[str, ...], known: dict[str, str], what: str) -> tuple[str, ...]:
+def _check_known(value: tuple[str, ...], known: tuple[str, ...], what: str) -> tuple[str, ...]:
     unknown = [key for key in value if key not in known]
     if unknown:
         raise ValueError(f"unknown {what} key(s) {', '.join(unknown)}; known: {', '.join(known)}")

@@ -18,7 +18,7 @@ import aiohttp
 import discord
 
 from bot.core.digest import Digest, build_digest
-from bot.core.schedule import PENDING, POSTED, DigestPlan, RunState, decide, next_wake
+from bot.core.schedule import DeliveryError, DigestPlan, RunState, RunStatus, decide, next_wake
 from bot.interactions import retry_safe_nonce
 from bot.render.charts import digest_chart_png
 from bot.render.digest_discord import DigestPart, digest_parts
@@ -34,12 +34,12 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
-    """How one attempt went: posted, or failed with a kind ("forbidden", "channel", "server", "timeout", "error")."""
+    """How one attempt went: posted, or failed (and why)."""
 
     posted: bool
     parts_sent: int
     parts_total: int
-    error_kind: str | None = None
+    error_kind: DeliveryError | None = None
     error: str | None = None
     retry_at: datetime | None = None
 
@@ -106,9 +106,9 @@ class DigestDelivery:
             run = await store.get_digest_run(guild_id, kind, due_at)
             if run is None:
                 run = await store.claim_digest(guild_id, kind, due_at, now, manual=manual)
-            if run is None or run.status != PENDING:
+            if run is None or run.status != RunStatus.PENDING:
                 parts = (run.parts_total or 0) if run else 0
-                return Delivery(run is not None and run.status == POSTED, parts, parts)
+                return Delivery(run is not None and run.status == RunStatus.POSTED, parts, parts)
             try:
                 return await self._send(guild_id, run, now)
             except Exception as exc:
@@ -116,7 +116,9 @@ class DigestDelivery:
                 # it waits for its backoff like any failure, with the traceback in the log.
                 log.exception("guild %s: unexpected error posting the %s digest due %s", guild_id, kind, due_at)
                 fresh = await store.get_digest_run(guild_id, kind, due_at) or run
-                return await self._failed(fresh, "error", repr(exc), now, fresh.parts_sent, fresh.parts_total or 0)
+                return await self._failed(
+                    fresh, DeliveryError.ERROR, repr(exc), now, fresh.parts_sent, fresh.parts_total or 0
+                )
 
     async def _send(self, guild_id: int, run: RunState, now: datetime) -> Delivery:
         store = self.bot.store
@@ -124,7 +126,7 @@ class DigestDelivery:
         channel_id = run.channel_id if run.parts_sent and run.channel_id else (config.channel_id if config else None)
         channel = self.bot.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
-            return await self._failed(run, "channel", f"digest channel {channel_id} not found", now)
+            return await self._failed(run, DeliveryError.CHANNEL, f"digest channel {channel_id} not found", now)
         digest = await self.build(guild_id, run.kind, run.snapshot_at or now)
         parts = await self.render(digest, chart=run.parts_sent == 0)
         if run.parts_sent == 0:
@@ -143,16 +145,16 @@ class DigestDelivery:
                 log.warning(
                     "guild %s: no permission to post the %s digest in %s: %s", guild_id, run.kind, channel_id, exc
                 )
-                return await self._failed(run, "forbidden", str(exc), now, sent, len(parts))
+                return await self._failed(run, DeliveryError.FORBIDDEN, str(exc), now, sent, len(parts))
             except discord.NotFound as exc:
                 log.warning("guild %s: digest channel %s is gone: %s", guild_id, channel_id, exc)
-                return await self._failed(run, "channel", str(exc), now, sent, len(parts))
+                return await self._failed(run, DeliveryError.CHANNEL, str(exc), now, sent, len(parts))
             except discord.HTTPException as exc:
                 log.warning("guild %s: Discord failed posting the %s digest: %s", guild_id, run.kind, exc)
-                return await self._failed(run, "server", str(exc), now, sent, len(parts))
+                return await self._failed(run, DeliveryError.SERVER, str(exc), now, sent, len(parts))
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 log.warning("guild %s: network trouble posting the %s digest: %r", guild_id, run.kind, exc)
-                return await self._failed(run, "timeout", repr(exc), now, sent, len(parts))
+                return await self._failed(run, DeliveryError.TIMEOUT, repr(exc), now, sent, len(parts))
             await store.record_digest_part(run.id, index, channel_id, message.id)
             sent = index + 1
         await store.mark_digest_posted(run.id, now)

@@ -15,7 +15,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.interactions import UserError, answer_user_errors, is_facilitator, reply
-from bot.render.digest_discord import ERROR_ADVICE, kind_title, schedule_embed, stamp
+from bot.render.digest_discord import schedule_embed, stamp
+from bot.render.wording import delivery_advice, digest_name
 from bot.times import WEEKDAYS
 from cogs.digest_delivery import NO_MENTIONS, DigestDelivery
 
@@ -114,12 +115,12 @@ class DigestCog(
         result = await self.delivery.deliver(guild_id, kind, now, now, manual=True)
         if result.posted:
             count = f"{result.parts_total} message{'s' if result.parts_total != 1 else ''}"
-            await reply(interaction, f"Posted the {kind_title(kind).lower()} in <#{config.channel_id}> ({count}).")
+            await reply(interaction, f"Posted the {digest_name(kind).lower()} in <#{config.channel_id}> ({count}).")
         elif result.error_kind:
             retry = stamp(result.retry_at, "R") if result.retry_at else "later"
             await reply(
                 interaction,
-                f"Could not post the {kind_title(kind).lower()}: {ERROR_ADVICE.get(result.error_kind, 'it failed')}. "
+                f"Could not post the {digest_name(kind).lower()}: {delivery_advice(result.error_kind)}. "
                 f"It will be retried automatically ({retry}); `/digest schedule` shows how it goes.",
             )
         else:

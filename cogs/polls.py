@@ -24,6 +24,7 @@ from bot.interactions import UserError, is_facilitator, reply
 from bot.render import polls as render
 from bot.render.charts import chart_file, poll_chart_png
 from bot.render.limits import clip
+from bot.render.wording import poll_problem
 from cogs.poll_buttons import COG_NAME, PollButton, poll_view
 from cogs.poll_closing import PollClosing
 
@@ -151,7 +152,7 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         try:
             cleaned, answers = clean_question(question), parse_options(options)
         except PollInputError as exc:
-            raise UserError(str(exc)) from None
+            raise UserError(poll_problem(exc)) from None
         if not 1 <= hours <= 768 or not 1 <= max_choices <= MAX_OPTIONS:
             raise UserError("Sorry, `hours` must be 1 to 768 and `max_choices` 1 to 10. Nothing was posted.")
         if theme is not None and self.bot.settings.theme(theme) is None:

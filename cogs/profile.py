@@ -8,15 +8,16 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.forum import REGIONS, STAKEHOLDERS, group_label
+from bot.forum import REGIONS, STAKEHOLDERS
 from bot.interactions import reply
 from bot.render.themes import my_positions_embed
+from bot.render.wording import group_label, region_choices, stakeholder_choices
 
 if TYPE_CHECKING:
     from bot.app import ConcordBot
 
-STAKEHOLDER_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in STAKEHOLDERS.items()]
-REGION_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REGIONS.items()]
+STAKEHOLDER_CHOICES = [app_commands.Choice(name=label, value=key) for label, key in stakeholder_choices()]
+REGION_CHOICES = [app_commands.Choice(name=label, value=key) for label, key in region_choices()]
 
 
 @app_commands.guild_only()  # on the class: Discord ignores guild_only on subcommands

@@ -10,32 +10,35 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.core.history import Shift, positions_as_of, shift_table
-from bot.core.models import HistoryEntry, Profile
+from bot.core.models import Attribution, Author, HistoryEntry, Profile
 from bot.core.polls import ClosedPoll
-from bot.core.schedule import DigestPlan
+from bot.core.schedule import DigestKind, DigestPlan
 from bot.core.tally import GroupTally, count_stances, tally
-from bot.forum import REGIONS, UNDECLARED, group_label
+from bot.forum import REGIONS, UNDECLARED
 
 if TYPE_CHECKING:
     from bot.settings import Settings, ThemeConfig
 
 QUOTES_PER_STANCE = 3
-KIND_TITLES = {
-    "before": "Before the session",
-    "after": "After the session",
-    "weekly": "Weekly digest",
-    "now": "Digest",
-}
+
+
+class ShiftBasis(StrEnum):
+    """What the after-session shift is measured from."""
+
+    BEFORE_DIGEST = "before-digest"  # the before-session digest, as posted
+    BEFORE_DUE = "before-due"  # the time the before-session digest was due (none was posted)
+    SESSION_START = "session-start"  # the start of the session
 
 
 @dataclass(frozen=True, slots=True)
 class PostedDigest:
     """A digest this server has posted: its key and the moment its content was taken."""
 
-    kind: str
+    kind: DigestKind
     due_at: datetime
     snapshot_at: datetime
 
@@ -63,7 +66,7 @@ class StanceSummary:
 @dataclass(frozen=True, slots=True)
 class Quote:
     text: str
-    attribution: str
+    author: Author
     at: datetime
 
 
@@ -87,7 +90,7 @@ class ThemeDigest:
     stances: tuple[StanceSummary, ...]
     by_stakeholder: tuple[GroupTally, ...]
     by_region: tuple[GroupTally, ...]
-    missing_stakeholders: tuple[str, ...]
+    missing_stakeholders: tuple[str, ...]  # keys of the expected groups with no position yet
     missing_regions: tuple[str, ...]
     quotes: tuple[StanceQuotes, ...]
     shift: Shift | None
@@ -96,20 +99,16 @@ class ThemeDigest:
 
 @dataclass(frozen=True, slots=True)
 class Digest:
-    kind: str
+    kind: DigestKind
     session_title: str
     as_of: datetime
     previous_at: datetime | None
     shift_from: datetime | None
-    shift_basis: str | None
-    attribution: str
+    shift_basis: ShiftBasis | None
+    attribution: Attribution
     themes: tuple[ThemeDigest, ...]
     polls: tuple[ClosedPoll, ...]
     timezone: str = "UTC"
-
-    @property
-    def heading(self) -> str:
-        return f"{KIND_TITLES.get(self.kind, 'Digest')} — {self.session_title}"
 
 
 def previous_digest_at(posted: Sequence[PostedDigest], as_of: datetime) -> datetime | None:
@@ -119,25 +118,25 @@ def previous_digest_at(posted: Sequence[PostedDigest], as_of: datetime) -> datet
 
 def shift_origin(
     posted: Sequence[PostedDigest], plan: DigestPlan, as_of: datetime
-) -> tuple[datetime | None, str | None]:
+) -> tuple[datetime | None, ShiftBasis | None]:
     """Where the after-session shift starts: the before-session digest's time if one was posted,
     else the time it was due, else the session start."""
-    befores = [item.snapshot_at for item in posted if item.kind == "before" and item.snapshot_at <= as_of]
+    befores = [item.snapshot_at for item in posted if item.kind == DigestKind.BEFORE and item.snapshot_at <= as_of]
     if befores:
-        return max(befores), "the before-session digest"
+        return max(befores), ShiftBasis.BEFORE_DIGEST
     if plan.before_at is not None and plan.before_at <= as_of:
-        return plan.before_at, "the time the before-session digest was due"
+        return plan.before_at, ShiftBasis.BEFORE_DUE
     if plan.starts_at <= as_of:
-        return plan.starts_at, "the start of the session"
+        return plan.starts_at, ShiftBasis.SESSION_START
     return None, None
 
 
-def build_digest(settings: Settings, source: DigestSource, kind: str, as_of: datetime) -> Digest:
+def build_digest(settings: Settings, source: DigestSource, kind: DigestKind, as_of: datetime) -> Digest:
     """The digest of `kind` as of `as_of`, compared with the previous digest (and, after the
     session, with the before-session digest)."""
     plan = DigestPlan.from_settings(settings)
     previous_at = previous_digest_at(source.posted, as_of)
-    shift_from, basis = shift_origin(source.posted, plan, as_of) if kind == "after" else (None, None)
+    shift_from, basis = shift_origin(source.posted, plan, as_of) if kind == DigestKind.AFTER else (None, None)
     themes = tuple(_theme_digest(settings, theme, source, as_of, previous_at, shift_from) for theme in settings.themes)
     polls = tuple(
         sorted(
@@ -146,13 +145,13 @@ def build_digest(settings: Settings, source: DigestSource, kind: str, as_of: dat
         )
     )
     return Digest(
-        kind=kind,
+        kind=DigestKind(kind),
         session_title=settings.session.title,
         as_of=as_of,
         previous_at=previous_at,
         shift_from=shift_from,
         shift_basis=basis,
-        attribution=settings.privacy.attribution,
+        attribution=Attribution(settings.privacy.attribution),
         themes=themes,
         polls=polls,
         timezone=plan.zone.key,
@@ -210,7 +209,7 @@ def _profile_field(source: DigestSource, user_id: int, name: str) -> str | None:
 
 def _missing(expected: Sequence[str], groups: Sequence[GroupTally]) -> tuple[str, ...]:
     present = {group.group for group in groups if group.total}
-    return tuple(group_label(key) for key in expected if key not in present)
+    return tuple(key for key in expected if key not in present)
 
 
 def _quotes(
@@ -221,7 +220,7 @@ def _quotes(
     A text several participants posted word for word is shown once: three slots are too few to
     spend two on the same words.
     """
-    named = settings.privacy.attribution == "named"
+    named = settings.privacy.attribution == Attribution.NAMED
     found = []
     for stance in theme.stances:
         with_reason = sorted(
@@ -234,7 +233,7 @@ def _quotes(
             text = entry.rationale or ""
             same = " ".join(text.casefold().split())
             if same not in chosen:
-                chosen[same] = Quote(text, _attribution(source, user, named), entry.at)
+                chosen[same] = Quote(text, _author(source, user, named), entry.at)
                 if len(chosen) == QUOTES_PER_STANCE:
                     break
         if chosen:
@@ -243,9 +242,7 @@ def _quotes(
     return found
 
 
-def _attribution(source: DigestSource, user_id: int, named: bool) -> str:
-    """Chatham House: the stakeholder group only; named: the name, then the group."""
-    group = group_label(_profile_field(source, user_id, "stakeholder") or UNDECLARED)
-    if not named:
-        return group
-    return f"{source.names.get(user_id, 'a participant')} ({group})"
+def _author(source: DigestSource, user_id: int, named: bool) -> Author:
+    """Chatham House: the stakeholder group only; named: the name too (None when it is not known)."""
+    group = _profile_field(source, user_id, "stakeholder") or UNDECLARED
+    return Author(group, source.names.get(user_id) if named else None)

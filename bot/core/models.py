@@ -4,6 +4,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+
+
+class Attribution(StrEnum):
+    """How rationales are attributed: under the Chatham House rule (groups only) or by name."""
+
+    CHATHAM_HOUSE = "chatham-house"
+    NAMED = "named"
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """Who wrote a rationale, as far as the attribution rule lets it be said: their stakeholder group
+    (a key; "undeclared" without a profile) and, under named attribution only, their name."""
+
+    group: str
+    name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

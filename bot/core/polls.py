@@ -28,48 +28,50 @@ OTHER = "other"
 SALT_BYTES = 32
 
 
+class PollProblem(StrEnum):
+    """Why what a facilitator typed cannot make a poll."""
+
+    EMPTY_QUESTION = "empty-question"
+    QUESTION_TOO_LONG = "question-too-long"  # length
+    BLANK_ANSWERS = "blank-answers"  # blanks: the 1-based numbers of the blank answers
+    ANSWER_COUNT = "answer-count"  # count: how many answers were given
+    ANSWER_TOO_LONG = "answer-too-long"  # answer, length
+    DUPLICATE_ANSWER = "duplicate-answer"  # answer
+
+
 class PollInputError(ValueError):
-    """What a facilitator typed cannot make a poll; the message says why, politely."""
+    """What a facilitator typed cannot make a poll: the problem and what the explanation needs."""
+
+    def __init__(self, problem: PollProblem, **details: object) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+        self.details = details
 
 
 def clean_question(text: str) -> str:
     question = " ".join(text.split())
     if not question:
-        raise PollInputError("Sorry, the question is empty. Nothing was posted.")
+        raise PollInputError(PollProblem.EMPTY_QUESTION)
     if len(question) > MAX_QUESTION:
-        raise PollInputError(
-            f"Sorry, the question can be at most {MAX_QUESTION} characters; yours has {len(question)}. "
-            "Nothing was posted."
-        )
+        raise PollInputError(PollProblem.QUESTION_TOO_LONG, length=len(question))
     return question
 
 
 def parse_options(text: str) -> tuple[str, ...]:
     """Split `a; b; c` into trimmed answers, refusing blanks, duplicates, too few, too many or too long."""
     options = tuple(" ".join(part.split()) for part in text.split(SEPARATOR))
-    blanks = [str(index) for index, option in enumerate(options, start=1) if not option]
+    blanks = [index for index, option in enumerate(options, start=1) if not option]
     if blanks and len(options) > 1:
-        which = f"answer {blanks[0]} is" if len(blanks) == 1 else f"answers {', '.join(blanks)} are"
-        raise PollInputError(
-            f"Sorry, {which} blank. Separate the answers with `;`, "
-            "e.g. `Yes; No; Not yet`, and leave no empty ones. Nothing was posted."
-        )
+        raise PollInputError(PollProblem.BLANK_ANSWERS, blanks=tuple(blanks))
     if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS or blanks:
-        count = 0 if blanks else len(options)
-        raise PollInputError(
-            f"Sorry, a poll needs between {MIN_OPTIONS} and {MAX_OPTIONS} answers separated by `;` "
-            f"(e.g. `Yes; No; Not yet`); you gave {count}. Nothing was posted."
-        )
+        raise PollInputError(PollProblem.ANSWER_COUNT, count=0 if blanks else len(options))
     too_long = [option for option in options if len(option) > MAX_OPTION_LENGTH]
     if too_long:
-        raise PollInputError(
-            f"Sorry, each answer can be at most {MAX_OPTION_LENGTH} characters; "
-            f"“{too_long[0][:20]}…” has {len(too_long[0])}. Nothing was posted."
-        )
+        raise PollInputError(PollProblem.ANSWER_TOO_LONG, answer=too_long[0], length=len(too_long[0]))
     seen: set[str] = set()
     for option in options:
         if option.casefold() in seen:
-            raise PollInputError(f"Sorry, the answer “{option}” appears twice. Nothing was posted.")
+            raise PollInputError(PollProblem.DUPLICATE_ANSWER, answer=option)
         seen.add(option.casefold())
     return options
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -19,10 +20,35 @@ from bot.times import Weekly
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-KINDS = ("before", "after", "weekly")
-POSTED = "posted"
-MISSED = "missed"
-PENDING = "pending"
+
+class DigestKind(StrEnum):
+    """Which digest: the three the schedule posts, and "now" (a report taken at any moment)."""
+
+    BEFORE = "before"
+    AFTER = "after"
+    WEEKLY = "weekly"
+    NOW = "now"
+
+
+SCHEDULED_KINDS = (DigestKind.BEFORE, DigestKind.AFTER, DigestKind.WEEKLY)
+
+
+class RunStatus(StrEnum):
+    """What became of one digest occurrence: being posted (or waiting for its retry), posted, or missed."""
+
+    PENDING = "pending"
+    POSTED = "posted"
+    MISSED = "missed"
+
+
+class DeliveryError(StrEnum):
+    """Why an attempt to post failed, which decides what organisers are told to do about it."""
+
+    FORBIDDEN = "forbidden"  # the bot may not post there
+    CHANNEL = "channel"  # the channel is gone or unreachable
+    SERVER = "server"  # Discord failed
+    TIMEOUT = "timeout"  # Discord did not answer in time
+    ERROR = "error"  # the bot's own failure (in its log)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -30,10 +56,10 @@ class Occurrence:
     """One digest that falls due: its key is (kind, due_at)."""
 
     due_at: datetime
-    kind: str
+    kind: DigestKind
 
     @property
-    def key(self) -> tuple[str, datetime]:
+    def key(self) -> tuple[DigestKind, datetime]:
         return (self.kind, self.due_at)
 
 
@@ -41,9 +67,9 @@ class Occurrence:
 class RunState:
     """What the store knows about one occurrence (or one manual post); decisions need the first four."""
 
-    kind: str
+    kind: DigestKind
     due_at: datetime
-    status: str
+    status: RunStatus
     next_attempt_at: datetime | None = None
     id: int = 0
     manual: bool = False
@@ -53,7 +79,7 @@ class RunState:
     parts_sent: int = 0
     attempts: int = 0
     last_error: str | None = None
-    error_kind: str | None = None
+    error_kind: DeliveryError | None = None
     error_at: datetime | None = None
     posted_at: datetime | None = None
 
@@ -123,8 +149,8 @@ class DigestPlan:
 
     def occurrences_between(self, start: datetime, end: datetime) -> list[Occurrence]:
         """Every occurrence due in [start, end], oldest first."""
-        found = [Occurrence(due, "weekly") for due in self.weekly_between(start, end)]
-        for kind, due in (("before", self.before_at), ("after", self.after_at)):
+        found = [Occurrence(due, DigestKind.WEEKLY) for due in self.weekly_between(start, end)]
+        for kind, due in ((DigestKind.BEFORE, self.before_at), (DigestKind.AFTER, self.after_at)):
             if due is not None and start <= due <= end:
                 found.append(Occurrence(due, kind))
         return sorted(found)
@@ -138,7 +164,7 @@ class DigestPlan:
     def upcoming(self, now: datetime, weekly_count: int = 2) -> list[Occurrence]:
         """The next occurrences strictly after now: before and after if still ahead, and the next weeklies."""
         found = []
-        for kind, due in (("before", self.before_at), ("after", self.after_at)):
+        for kind, due in ((DigestKind.BEFORE, self.before_at), (DigestKind.AFTER, self.after_at)):
             if due is not None and due > now:
                 found.append(Occurrence(due, kind))
         cursor = now
@@ -146,7 +172,7 @@ class DigestPlan:
             due = self.next_weekly(cursor)
             if due is None:
                 break
-            found.append(Occurrence(due, "weekly"))
+            found.append(Occurrence(due, DigestKind.WEEKLY))
             cursor = due
         return sorted(found)
 
@@ -160,12 +186,12 @@ def decide(plan: DigestPlan, since: datetime, now: datetime, runs: Iterable[RunS
     """
     known = {(run.kind, run.due_at): run for run in runs}
     candidates = set(plan.occurrences_between(since, now))
-    candidates |= {Occurrence(run.due_at, run.kind) for run in known.values() if run.status == PENDING}
+    candidates |= {Occurrence(run.due_at, run.kind) for run in known.values() if run.status == RunStatus.PENDING}
     post: list[Occurrence] = []
     miss: list[Occurrence] = []
     for occurrence in sorted(candidates):
         run = known.get(occurrence.key)
-        if run is not None and run.status in (POSTED, MISSED):
+        if run is not None and run.status in (RunStatus.POSTED, RunStatus.MISSED):
             continue
         if occurrence.due_at > now:
             continue
@@ -183,7 +209,7 @@ def next_wake(plan: DigestPlan, since: datetime, now: datetime, runs: Iterable[R
         return now
     times = [occurrence.due_at for occurrence in plan.upcoming(now, weekly_count=1) if occurrence.due_at >= since]
     for run in runs:
-        if run.status == PENDING:
+        if run.status == RunStatus.PENDING:
             retry = run.next_attempt_at or now
             times.append(max(retry, now))
     return min(times, default=None)

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING
 
-from bot.core.digest import KIND_TITLES, Digest, build_digest
-from bot.core.schedule import POSTED, DigestPlan, RunState
+from bot.core.digest import Digest, build_digest
+from bot.core.schedule import DigestPlan, RunState, RunStatus
 from bot.demo.record import short_time
 from bot.demo.rehearsal import DemoError, discord_times, expect
 from bot.demo.timeline import Calendar, Section, Step
 from bot.render.digest_discord import digest_parts
 from bot.render.digest_html import digest_html
 from bot.render.digest_markdown import JOINED, WITHDREW, digest_markdown
+from bot.render.wording import digest_title, shift_basis
 from bot.store.digests import load_digest_source
 
 if TYPE_CHECKING:
@@ -102,7 +103,7 @@ class DigestsChapter:
         """
         done = {item.run.id for item in self.written}
         for run in await rehearsal.bot.store.digest_runs(rehearsal.guild.id):
-            if run.status == POSTED and run.id not in done:
+            if run.status == RunStatus.POSTED and run.id not in done:
                 self.written.append(await self._write(rehearsal, run))
 
     async def finish(self, rehearsal: Rehearsal) -> None:
@@ -137,7 +138,7 @@ class DigestsChapter:
         ]
         runs = await store.digest_runs(guild_id)
         found = [(run.kind, run.due_at) for run in runs]
-        late = [run for run in runs if run.status != POSTED or run.posted_at != run.due_at or run.manual]
+        late = [run for run in runs if run.status != RunStatus.POSTED or run.posted_at != run.due_at or run.manual]
         if found != expected or late:
             raise DemoError(f"digests due {expected}; the store records {[(r.kind, r.due_at, r.status) for r in runs]}")
         return runs
@@ -200,13 +201,13 @@ class DigestsChapter:
         for item in self.written:
             polls = ", ".join(f"#{poll.number}" for poll in item.digest.polls) or "—"
             files = f"[Markdown]({item.markdown}) · [HTML]({item.html}) · [chart]({item.chart})"
-            title = KIND_TITLES[item.run.kind]
+            title = digest_title(item.run.kind)
             section.body.append(
                 f"| {title} | {short_time(calendar, item.run.due_at)} | {item.messages} | {polls} | {files} |"
             )
         section.body += ["", "Participants per theme, digest by digest:", ""]
         heads = [
-            f"{KIND_TITLES[item.run.kind].split()[0]} {short_time(calendar, item.run.due_at)}" for item in self.written
+            f"{digest_title(item.run.kind).split()[0]} {short_time(calendar, item.run.due_at)}" for item in self.written
         ]
         section.body += ["| Theme | " + " | ".join(heads) + " |", "| --- |" + " ---: |" * len(heads)]
         for index, theme in enumerate(rehearsal.settings.themes):
@@ -214,7 +215,7 @@ class DigestsChapter:
             section.body.append(f"| {theme.title} | " + " | ".join(counts) + " |")
         after = next((item for item in self.written if item.run.kind == "after"), None)
         if after is not None and after.digest.shift_from is not None:
-            section.body += ["", f"The after-session digest's shift since {after.digest.shift_basis}:", ""]
+            section.body += ["", f"The after-session digest's shift since {shift_basis(after.digest.shift_basis)}:", ""]
             for theme in after.digest.themes:
                 if theme.shift is None:
                     continue

@@ -14,7 +14,7 @@ from bot.demo.rehearsal import DemoError, expect
 from bot.demo.roster import ROSTER, Participant
 from bot.demo.script import Move, final_positions, plan_positions
 from bot.demo.timeline import Calendar, Step
-from bot.forum import REGIONS, STAKEHOLDERS
+from bot.render.wording import group_label
 
 if TYPE_CHECKING:
     from bot.demo.rehearsal import Rehearsal
@@ -65,7 +65,7 @@ class PositionsChapter:
                 channel, "profile set", stakeholder=move.who.stakeholder, region=move.who.region
             )
             expect(result, "Profile saved")
-            group = f"{STAKEHOLDERS[move.who.stakeholder]}, {REGIONS[move.who.region]}"
+            group = f"{group_label(move.who.stakeholder)}, {group_label(move.who.region)}"
             rehearsal.log(who, f"set their profile: {group} (`/profile set`)")
             return
         theme = rehearsal.theme(move.theme)

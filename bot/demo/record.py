@@ -8,7 +8,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.forum import REGIONS, STAKEHOLDERS
+from bot.forum import STAKEHOLDERS
+from bot.render.wording import group_label
 
 if TYPE_CHECKING:
     from bot.demo.rehearsal import Rehearsal
@@ -82,7 +83,7 @@ def _roster(rehearsal: Rehearsal) -> list[str]:
     order = list(STAKEHOLDERS)
     for person in sorted(rehearsal.roster, key=lambda p: (order.index(p.stakeholder), p.region, p.name)):
         lines.append(
-            f"| {person.name} | {STAKEHOLDERS[person.stakeholder]} | {REGIONS[person.region]} | "
+            f"| {person.name} | {group_label(person.stakeholder)} | {group_label(person.region)} | "
             f"{person.city} | {person.affiliation} |"
         )
     return [*lines, ""]

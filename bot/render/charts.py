@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 from bot.core.digest import Digest
 from bot.core.polls import ClosedPoll, PollResults
 from bot.core.tally import Tally, percent
+from bot.render.wording import digest_heading
 
 BAR_COLOUR = "#003399"  # the EU flag's blue, as in the embeds
 WIDTH_INCHES = 7.0
@@ -101,7 +102,7 @@ def digest_chart_png(digest: Digest) -> bytes:
         )
         for theme in digest.themes
     ]
-    return bar_chart_png(panels, title=digest.heading)
+    return bar_chart_png(panels, title=digest_heading(digest))
 
 
 def tally_chart_png(title: str, result: Tally) -> bytes:

@@ -17,9 +17,8 @@ import discord
 from bot.core.digest import Digest, ThemeDigest
 from bot.core.history import Shift
 from bot.core.polls import ClosedPoll
-from bot.core.schedule import MISSED, PENDING, POSTED, Occurrence, RunState
+from bot.core.schedule import Occurrence, RunState, RunStatus
 from bot.core.tally import GroupTally
-from bot.forum import group_label
 from bot.render.limits import (
     EMBED_DESCRIPTION,
     EMBED_TITLE,
@@ -30,6 +29,15 @@ from bot.render.limits import (
     FIELDS,
     clip,
     join_within,
+)
+from bot.render.wording import (
+    author,
+    delivery_advice,
+    digest_heading,
+    digest_name,
+    group_label,
+    missing_groups,
+    shift_heading,
 )
 from bot.times import format_duration
 
@@ -98,7 +106,7 @@ def header_section(digest: Digest) -> Section:
         if digest.attribution == "named"
         else "Chatham House rule: rationales are shown without names."
     )
-    return Section(digest.heading, join_within(lines, EMBED_DESCRIPTION), footer=attribution)
+    return Section(digest_heading(digest), join_within(lines, EMBED_DESCRIPTION), footer=attribution)
 
 
 def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
@@ -117,11 +125,14 @@ def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
     if missing:
         section.fields.append(("No positions yet from", join_within(missing, FIELD_VALUE)))
     if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
-        name = f"Shift since {digest.shift_basis} ({stamp(digest.shift_from, 'd')})"
+        name = f"{shift_heading(digest.shift_basis)} ({stamp(digest.shift_from, 'd')})"
         section.fields.append((clip(name, FIELD_NAME), join_within(shift_lines(theme.shift, theme), FIELD_VALUE)))
     for stance in theme.quotes:
         budget = max(80, min(QUOTE_CLIP, (FIELD_VALUE - 120) // max(1, len(stance.quotes)) - 40))
-        quotes = [f"> {escape(clip(one_line(q.text), budget))}\n— {escape(q.attribution)}" for q in stance.quotes]
+        quotes = [
+            f"> {escape(clip(one_line(q.text), budget))}\n— {escape(author(q.author, digest.attribution))}"
+            for q in stance.quotes
+        ]
         if stance.more:
             quotes.append(f"… and {stance.more} more: /{theme.slug} positions")
         section.fields.append((clip(f"Rationales — {stance.label}", FIELD_NAME), join_within(quotes, FIELD_VALUE)))
@@ -139,9 +150,9 @@ def breakdown(groups: Sequence[GroupTally]) -> str:
 def missing_lines(theme: ThemeDigest) -> list[str]:
     lines = []
     if theme.missing_stakeholders:
-        lines.append("Stakeholder groups: " + ", ".join(theme.missing_stakeholders))
+        lines.append("Stakeholder groups: " + missing_groups(theme.missing_stakeholders))
     if theme.missing_regions:
-        lines.append("Regions: " + ", ".join(theme.missing_regions))
+        lines.append("Regions: " + missing_groups(theme.missing_regions))
     return [clip(line, FIELD_VALUE) for line in lines]
 
 
@@ -211,21 +222,6 @@ def pack_messages(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
     return messages
 
 
-ERROR_ADVICE = {
-    "forbidden": "the bot lacks permission there: give it View Channel, Send Messages, Embed Links and Attach Files",
-    "channel": "the digest channel is gone or unreachable: choose one with /digest channel",
-    "server": "Discord failed",
-    "timeout": "Discord did not answer in time",
-    "error": "something went wrong on the bot's side (the details are in its log)",
-}
-
-
-def kind_title(kind: str) -> str:
-    return {"before": "Before-session digest", "after": "After-session digest", "weekly": "Weekly digest"}.get(
-        kind, "Digest"
-    )
-
-
 def schedule_embed(
     channel_id: int | None,
     upcoming: Sequence[Occurrence],
@@ -241,14 +237,14 @@ def schedule_embed(
         )
     else:
         embed.description = f"Digests are posted in <#{channel_id}>."
-    next_lines = [f"{kind_title(o.kind)} — {stamp(o.due_at, 'F')} ({stamp(o.due_at, 'R')})" for o in upcoming]
+    next_lines = [f"{digest_name(o.kind)} — {stamp(o.due_at, 'F')} ({stamp(o.due_at, 'R')})" for o in upcoming]
     embed.add_field(name="Next", value=join_within(next_lines or ["Nothing scheduled."], FIELD_VALUE), inline=False)
     problems = problem_lines(runs, grace)
     if problems:
         embed.add_field(name="Missed or failed", value=join_within(problems, FIELD_VALUE), inline=False)
-    posted = [r for r in runs if r.status == POSTED and r.posted_at is not None][-3:]
+    posted = [r for r in runs if r.status == RunStatus.POSTED and r.posted_at is not None][-3:]
     if posted:
-        lines = [f"{kind_title(r.kind)} — {stamp(r.posted_at, 'f')}" for r in reversed(posted) if r.posted_at]
+        lines = [f"{digest_name(r.kind)} — {stamp(r.posted_at, 'f')}" for r in reversed(posted) if r.posted_at]
         embed.add_field(name="Recently posted", value=join_within(lines, FIELD_VALUE), inline=False)
     embed.set_footer(text=f"A digest not posted within {format_duration(grace)} of its time is recorded as missed.")
     return embed
@@ -258,22 +254,22 @@ def problem_lines(runs: Sequence[RunState], grace: timedelta) -> list[str]:
     """Failing digests first (with what to do), then the most recent missed ones."""
     lines = []
     for run in runs:
-        if run.status != PENDING or not run.attempts:
+        if run.status != RunStatus.PENDING or not run.attempts:
             continue
-        advice = ERROR_ADVICE.get(run.error_kind or "", "it failed")
+        advice = delivery_advice(run.error_kind)
         where = f" in <#{run.channel_id}>" if run.channel_id else ""
         retry = f"; next try {stamp(run.next_attempt_at, 'R')}" if run.next_attempt_at else ""
         sent = f" ({run.parts_sent} of {run.parts_total} messages sent)" if run.parts_sent else ""
         lines.append(
-            f"⚠️ {kind_title(run.kind)} due {stamp(run.due_at, 'f')}: could not post{where}{sent} — {advice} "
+            f"⚠️ {digest_name(run.kind)} due {stamp(run.due_at, 'f')}: could not post{where}{sent} — {advice} "
             f"(`{clip(run.last_error or '', 80)}`, {run.attempts} attempt{'s' if run.attempts != 1 else ''}){retry}"
         )
-    missed = [run for run in runs if run.status == MISSED][-5:]
+    missed = [run for run in runs if run.status == RunStatus.MISSED][-5:]
     for run in reversed(missed):
         reason = f"last error: {clip(run.last_error, 80)}" if run.last_error else "the bot was not running in time"
         cut = f"; only {run.parts_sent} of its {run.parts_total} messages went out" if run.parts_sent else ""
         lines.append(
-            f"✖ {kind_title(run.kind)} due {stamp(run.due_at, 'f')}: missed, not posted more than "
+            f"✖ {digest_name(run.kind)} due {stamp(run.due_at, 'f')}: missed, not posted more than "
             f"{format_duration(grace)} late ({reason}{cut})"
         )
     return lines

@@ -13,8 +13,8 @@ from html import escape
 from bot.core.digest import Digest, ThemeDigest
 from bot.core.polls import ClosedPoll
 from bot.core.tally import GroupTally
-from bot.forum import group_label
 from bot.render.digest_markdown import JOINED, WITHDREW, attribution_note, is_empty, local_time, shift_label, signed
+from bot.render.wording import author, digest_heading, group_label, missing_groups, shift_heading
 
 CSS = """
 :root { --blue: #003399; --gold: #ffcc00; }
@@ -52,7 +52,7 @@ def digest_html(digest: Digest, chart_png: bytes | None = None) -> str:
     if digest.previous_at is not None:
         when += f" · changes since the previous digest of {local_time(digest.previous_at, digest.timezone)}"
     body = [
-        f"<h1>{escape(digest.heading)}</h1>",
+        f"<h1>{escape(digest_heading(digest))}</h1>",
         f'<p class="meta">{escape(when)}.</p>',
         f'<p class="meta">{escape(attribution_note(digest))}</p>',
     ]
@@ -72,7 +72,7 @@ def digest_html(digest: Digest, chart_png: bytes | None = None) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(digest.heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{escape(digest_heading(digest))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
@@ -104,15 +104,15 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
         parts += ["<h3>By region</h3>", breakdown(theme.by_region, labels)]
     missing = []
     if theme.missing_stakeholders:
-        missing.append("stakeholder groups: " + ", ".join(theme.missing_stakeholders))
+        missing.append("stakeholder groups: " + missing_groups(theme.missing_stakeholders))
     if theme.missing_regions:
-        missing.append("regions: " + ", ".join(theme.missing_regions))
+        missing.append("regions: " + missing_groups(theme.missing_regions))
     if missing:
         parts.append(f'<p class="missing"><strong>No positions yet from</strong> {escape("; ".join(missing))}.</p>')
     shift = theme.shift
     if shift is not None and digest.shift_from is not None and (shift.rows or shift.unchanged):
         when = local_time(digest.shift_from, digest.timezone)
-        parts.append(f"<h3>Shift since {escape(digest.shift_basis or '')} — {escape(when)}</h3>")
+        parts.append(f"<h3>{escape(shift_heading(digest.shift_basis))} — {escape(when)}</h3>")
         rows = [
             (
                 escape(shift_label(theme, r.from_stance, JOINED)),
@@ -130,7 +130,8 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
             parts.append(f"<h4>{escape(stance.label)}</h4>")
             for quote in stance.quotes:
                 text = escape(quote.text).replace("\n", "<br>")
-                parts.append(f"<blockquote><p>{text}</p><footer>— {escape(quote.attribution)}</footer></blockquote>")
+                who = escape(author(quote.author, digest.attribution))
+                parts.append(f"<blockquote><p>{text}</p><footer>— {who}</footer></blockquote>")
             if stance.more:
                 parts.append(f"<p><em>… and {stance.more} more.</em></p>")
     parts.append("</section>")

@@ -14,9 +14,10 @@ from typing import Any
 
 from bot.core.digest import Digest, StanceQuotes, ThemeDigest
 from bot.core.history import Shift
+from bot.core.models import Attribution
 from bot.core.polls import ClosedPoll, OptionResult
 from bot.core.tally import GroupTally, StanceCount
-from bot.forum import group_label
+from bot.render.wording import author, digest_heading, group_label, shift_basis
 
 FORMAT = "concord-digest/1"
 
@@ -44,8 +45,8 @@ def _group(group: GroupTally) -> dict[str, Any]:
     }
 
 
-def _quotes(stance: StanceQuotes) -> dict[str, Any]:
-    quotes = [{"text": q.text, "attribution": q.attribution, "at": _time(q.at)} for q in stance.quotes]
+def _quotes(stance: StanceQuotes, attribution: Attribution) -> dict[str, Any]:
+    quotes = [{"text": q.text, "attribution": author(q.author, attribution), "at": _time(q.at)} for q in stance.quotes]
     return {"key": stance.key, "label": stance.label, "quotes": quotes, "more": stance.more}
 
 
@@ -63,7 +64,7 @@ def _shift(shift: Shift | None) -> dict[str, Any] | None:
     }
 
 
-def _theme(theme: ThemeDigest) -> dict[str, Any]:
+def _theme(theme: ThemeDigest, attribution: Attribution) -> dict[str, Any]:
     return {
         "slug": theme.slug,
         "title": theme.title,
@@ -76,9 +77,9 @@ def _theme(theme: ThemeDigest) -> dict[str, Any]:
         ],
         "by_stakeholder": [_group(group) for group in theme.by_stakeholder],
         "by_region": [_group(group) for group in theme.by_region],
-        "missing_stakeholders": list(theme.missing_stakeholders),
-        "missing_regions": list(theme.missing_regions),
-        "quotes": [_quotes(stance) for stance in theme.quotes],
+        "missing_stakeholders": [group_label(key) for key in theme.missing_stakeholders],
+        "missing_regions": [group_label(key) for key in theme.missing_regions],
+        "quotes": [_quotes(stance, attribution) for stance in theme.quotes],
         "shift": _shift(theme.shift),
         "stance_labels": dict(theme.stance_labels),
     }
@@ -114,15 +115,15 @@ def digest_data(digest: Digest) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "kind": digest.kind,
-        "heading": digest.heading,
+        "heading": digest_heading(digest),
         "session_title": digest.session_title,
         "as_of": _time(digest.as_of),
         "timezone": digest.timezone,
         "previous_at": _time(digest.previous_at),
         "shift_from": _time(digest.shift_from),
-        "shift_basis": digest.shift_basis,
+        "shift_basis": shift_basis(digest.shift_basis) or None,
         "attribution": digest.attribution,
-        "themes": [_theme(theme) for theme in digest.themes],
+        "themes": [_theme(theme, digest.attribution) for theme in digest.themes],
         "polls": [_poll(poll) for poll in digest.polls],
     }
 

@@ -12,9 +12,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.digest import Digest, ThemeDigest
+from bot.core.models import Attribution
 from bot.core.polls import ClosedPoll
 from bot.core.tally import GroupTally
-from bot.forum import group_label
+from bot.render.wording import author, digest_heading, group_label, missing_groups, shift_heading
 
 JOINED, WITHDREW = "no position yet (joined)", "withdrew"
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
@@ -54,7 +55,7 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], right_from: i
 
 def digest_markdown(digest: Digest, chart_path: str | None = None) -> str:
     """The whole digest; `chart_path` (relative to the Markdown file) adds the chart image."""
-    lines = [f"# {md(digest.heading)}", ""]
+    lines = [f"# {md(digest_heading(digest))}", ""]
     when = f"As of {local_time(digest.as_of, digest.timezone)}"
     if digest.previous_at is not None:
         when += f" · changes since the previous digest of {local_time(digest.previous_at, digest.timezone)}"
@@ -73,7 +74,7 @@ def digest_markdown(digest: Digest, chart_path: str | None = None) -> str:
 
 
 def attribution_note(digest: Digest) -> str:
-    if digest.attribution == "named":
+    if digest.attribution == Attribution.NAMED:
         return "Rationales are shown with their authors' names."
     return "Chatham House rule: rationales are shown without names, with the author's stakeholder group."
 
@@ -92,13 +93,13 @@ def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
     if theme.missing_stakeholders or theme.missing_regions:
         missing = []
         if theme.missing_stakeholders:
-            missing.append("stakeholder groups: " + ", ".join(theme.missing_stakeholders))
+            missing.append("stakeholder groups: " + missing_groups(theme.missing_stakeholders))
         if theme.missing_regions:
-            missing.append("regions: " + ", ".join(theme.missing_regions))
+            missing.append("regions: " + missing_groups(theme.missing_regions))
         lines += [f"**No positions yet from** {'; '.join(missing)}.", ""]
     if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
         when = local_time(digest.shift_from, digest.timezone)
-        lines += [f"### Shift since {digest.shift_basis} — {when}", ""]
+        lines += [f"### {shift_heading(digest.shift_basis)} — {when}", ""]
         rows = [
             (
                 JOINED if r.from_stance is None else md(shift_label(theme, r.from_stance, "")),
@@ -115,7 +116,7 @@ def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
         for stance in theme.quotes:
             lines += [f"**{md(stance.label)}**", ""]
             for quote in stance.quotes:
-                lines += [f"> {md(quote.text)}", f"> — {md(quote.attribution)}", ""]
+                lines += [f"> {md(quote.text)}", f"> — {md(author(quote.author, digest.attribution))}", ""]
             if stance.more:
                 lines += [f"*… and {stance.more} more.*", ""]
     return lines

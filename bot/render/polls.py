@@ -8,15 +8,14 @@ from datetime import datetime
 
 import discord
 
-from bot.core.polls import OTHER, Click, ClickKind, OptionResult, PollInfo, PollResults
-from bot.forum import group_label as stakeholder_label
+from bot.core.polls import Click, ClickKind, OptionResult, PollInfo, PollResults
 from bot.render.limits import EMBED_DESCRIPTION, FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
+from bot.render.wording import group_label
 
 COLOUR = discord.Colour.from_rgb(255, 204, 0)  # the EU flag's gold, beside the themes' blue
 CUSTOM_ID_TEMPLATE = r"poll:(?P<poll>[0-9]+):(?P<choice>[0-9]+|retract)"
 RETRACT_LABEL = "Retract my vote"
 BUTTONS_PER_ROW = 5
-OTHER_LABEL = "Other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +46,6 @@ def poll_buttons(poll: PollInfo, *, disabled: bool) -> list[ButtonSpec]:
     last_row = (len(poll.options) - 1) // BUTTONS_PER_ROW + 1
     specs.append(ButtonSpec(retract_custom_id(poll.id), RETRACT_LABEL, last_row, True, disabled))
     return specs
-
-
-def group_label(group: str) -> str:
-    return OTHER_LABEL if group == OTHER else stakeholder_label(group)
 
 
 def when(moment: datetime) -> str:

@@ -8,7 +8,7 @@ import discord
 
 from bot.core.models import Position
 from bot.core.tally import GroupTally, StanceCount, Tally
-from bot.forum import FORUM_CONTEXT, UNDECLARED, group_label
+from bot.forum import FORUM_CONTEXT, UNDECLARED
 from bot.render.limits import (
     EMBED_DESCRIPTION,
     EMBED_TOTAL,
@@ -18,6 +18,7 @@ from bot.render.limits import (
     fit_embed,
     join_within,
 )
+from bot.render.wording import group_label
 from bot.settings import ThemeConfig
 
 PAGE_SIZE = 5

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.core.digest import DigestSource, PostedDigest, previous_digest_at
 from bot.core.models import Profile
-from bot.core.schedule import MISSED, PENDING, POSTED, RunState
+from bot.core.schedule import DeliveryError, DigestKind, RunState, RunStatus
 from bot.store.base import StoreBase
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 
@@ -28,9 +28,9 @@ class DigestChannel:
 
 def _run(row: aiosqlite.Row) -> RunState:
     return RunState(
-        kind=row["kind"],
+        kind=DigestKind(row["kind"]),
         due_at=from_db_time(row["due_at"]),
-        status=row["status"],
+        status=RunStatus(row["status"]),
         next_attempt_at=db_time_or_none(row["next_attempt_at"]),
         id=row["id"],
         manual=bool(row["manual"]),
@@ -40,7 +40,7 @@ def _run(row: aiosqlite.Row) -> RunState:
         parts_sent=row["parts_sent"],
         attempts=row["attempts"],
         last_error=row["last_error"],
-        error_kind=row["error_kind"],
+        error_kind=DeliveryError(row["error_kind"]) if row["error_kind"] else None,
         error_at=db_time_or_none(row["error_at"]),
         posted_at=db_time_or_none(row["posted_at"]),
     )
@@ -83,7 +83,7 @@ class DigestQueries(StoreBase):
             WHERE guild_id = ? AND (? IS NULL OR due_at >= ? OR status = ?)
             ORDER BY due_at, id
             """,
-            (guild_id, *(2 * [to_db_time(since) if since else None]), PENDING),
+            (guild_id, *(2 * [to_db_time(since) if since else None]), RunStatus.PENDING),
         ) as cursor:
             return [_run(row) for row in await cursor.fetchall()]
 
@@ -114,7 +114,7 @@ class DigestQueries(StoreBase):
                     kind,
                     to_db_time(due_at),
                     int(manual),
-                    PENDING,
+                    RunStatus.PENDING,
                     to_db_time(snapshot_at),
                     to_db_time(snapshot_at),
                 ),
@@ -149,7 +149,7 @@ class DigestQueries(StoreBase):
         async with self.transaction() as db:
             await db.execute(
                 "UPDATE digest_runs SET status = ?, posted_at = ?, next_attempt_at = NULL WHERE id = ?",
-                (POSTED, to_db_time(now), run_id),
+                (RunStatus.POSTED, to_db_time(now), run_id),
             )
 
     async def mark_digest_failed(
@@ -177,7 +177,7 @@ class DigestQueries(StoreBase):
                     SET status = excluded.status, next_attempt_at = NULL
                     WHERE digest_runs.status = 'pending'
                 """,
-                (guild_id, kind, to_db_time(due_at), MISSED, to_db_time(now)),
+                (guild_id, kind, to_db_time(due_at), RunStatus.MISSED, to_db_time(now)),
             )
 
     async def posted_digests(self, guild_id: int) -> list[PostedDigest]:
@@ -186,9 +186,12 @@ class DigestQueries(StoreBase):
             SELECT kind, due_at, snapshot_at FROM digest_runs
             WHERE guild_id = ? AND status = ? ORDER BY snapshot_at, id
             """,
-            (guild_id, POSTED),
+            (guild_id, RunStatus.POSTED),
         ) as cursor:
-            return [PostedDigest(row[0], from_db_time(row[1]), from_db_time(row[2])) for row in await cursor.fetchall()]
+            return [
+                PostedDigest(DigestKind(row[0]), from_db_time(row[1]), from_db_time(row[2]))
+                for row in await cursor.fetchall()
+            ]
 
     async def display_names(self, guild_id: int) -> dict[int, str]:
         """Each participant's most recent display name (used only under named attribution)."""

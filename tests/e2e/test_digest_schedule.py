@@ -13,12 +13,14 @@ from datetime import timedelta
 import discord
 import pytest
 
-from bot.core.schedule import MISSED, PENDING, POSTED
+from bot.core.schedule import RunStatus
 from bot.scheduling import retry_delay
 from tests.support.digests import AFTER_DUE, BEFORE_DUE, HOUR, SESSION, START, THEMES, WEEKLY_DUE, digests, until
 from tests.support.world import db_rows, embed_text, restart
 
 pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES)
+
+PENDING, POSTED, MISSED = RunStatus.PENDING, RunStatus.POSTED, RunStatus.MISSED
 
 
 async def setup_digests(world):
@@ -105,7 +107,10 @@ async def test_down_inside_grace_posts_at_start_up_and_past_grace_is_recorded_mi
     await bot.tick()
     await bot.tick()
     assert digests(world, channel, "After the session") == []
-    assert [(kind, status) for kind, _, status, _, _ in runs(settings)] == [("before", POSTED), ("after", MISSED)]
+    assert [(kind, status) for kind, _, status, _, _ in runs(settings)] == [
+        ("before", POSTED),
+        ("after", MISSED),
+    ]
     res = await world.facilitator.slash(world.channel, "digest schedule")
     shown = embed_text(res.response.embeds[0])
     assert "After-session digest due" in shown and "missed" in shown

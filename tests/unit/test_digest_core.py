@@ -9,6 +9,7 @@ from bot.core.history import ShiftRow
 from bot.core.models import HistoryEntry, Profile
 from bot.core.polls import ClosedPoll, OptionResult
 from bot.forum import DEFAULT_THEMES
+from bot.render.wording import author, digest_heading, group_label, shift_basis
 from bot.settings import Settings
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -78,8 +79,12 @@ def source(posted=BEFORE_POSTED) -> DigestSource:
 
 def test_after_digest_with_exact_numbers():
     digest = build_digest(forum_settings(), source(), "after", at(20))
-    assert digest.heading == "After the session — Open Forum on Enhanced Cooperation"
-    assert (digest.previous_at, digest.shift_from, digest.shift_basis) == (at(10), at(10), "the before-session digest")
+    assert digest_heading(digest) == "After the session — Open Forum on Enhanced Cooperation"
+    assert (digest.previous_at, digest.shift_from, shift_basis(digest.shift_basis)) == (
+        at(10),
+        at(10),
+        "the before-session digest",
+    )
     assert digest.timezone == "Asia/Baku"
     existing, gaps = digest.themes
     assert existing.participants == 0 and existing.quotes == ()
@@ -97,15 +102,19 @@ def test_after_digest_with_exact_numbers():
         ("undeclared", 1),
     ]
     assert [(g.group, g.total) for g in gaps.by_region] == [("african", 1), ("weog", 2), ("undeclared", 3)]
-    assert gaps.missing_stakeholders == ("Private sector", "Technical community", "Intergovernmental organisation")
-    assert gaps.missing_regions == (
+    assert tuple(map(group_label, gaps.missing_stakeholders)) == (
+        "Private sector",
+        "Technical community",
+        "Intergovernmental organisation",
+    )
+    assert tuple(map(group_label, gaps.missing_regions)) == (
         "Asia-Pacific Group",
         "Eastern European Group",
         "Latin American and Caribbean Group",
     )
     [some] = gaps.quotes
     assert some.key == "some" and some.more == 1
-    assert [(q.text, q.attribution) for q in some.quotes] == [
+    assert [(q.text, author(q.author, digest.attribution)) for q in some.quotes] == [
         ("The panel convinced me.", "Civil society"),
         ("Consumer protection online.", "Civil society"),
         ("Cybercrime cooperation is thin.", "Civil society"),
@@ -128,7 +137,7 @@ def test_first_digest_has_no_changes_and_named_attribution_shows_names():
     gaps = digest.themes[1]
     assert digest.previous_at is None and digest.shift_from is None and gaps.shift is None
     assert all(s.change is None for s in gaps.stances) and gaps.participants_change is None
-    assert [q.attribution for q in gaps.quotes[0].quotes] == [
+    assert [author(q.author, digest.attribution) for q in gaps.quotes[0].quotes] == [
         "Chen (Civil society)",
         "Giulia (Civil society)",
         "Bakhyt (Civil society)",
@@ -146,12 +155,14 @@ def test_digest_as_of_an_earlier_moment_replays_the_history():
 def test_after_digest_without_a_posted_before_digest_shifts_from_its_due_time():
     # The before-digest was due 24h before 2026-01-03T05:00Z, i.e. at hour 29; nothing was posted.
     digest = build_digest(forum_settings(), source(posted=()), "after", at(40))
-    assert digest.shift_from == at(29) and digest.shift_basis == "the time the before-session digest was due"
+    assert (
+        digest.shift_from == at(29) and shift_basis(digest.shift_basis) == "the time the before-session digest was due"
+    )
     # With no before-digest at all, the shift counts from the session start (hour 53).
     no_before = forum_settings(digest={"before": "off"})
     assert build_digest(no_before, source(posted=()), "after", at(40)).shift_from is None
     late = build_digest(no_before, source(posted=()), "after", at(60))
-    assert (late.shift_from, late.shift_basis) == (at(53), "the start of the session")
+    assert (late.shift_from, shift_basis(late.shift_basis)) == (at(53), "the start of the session")
 
 
 def test_a_rationale_posted_word_for_word_by_several_is_quoted_once():

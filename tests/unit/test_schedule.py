@@ -8,17 +8,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.core.schedule import (
-    MISSED,
-    PENDING,
-    POSTED,
     DigestPlan,
     Occurrence,
     RunState,
+    RunStatus,
     decide,
     next_wake,
 )
 from bot.settings import ConfigError, Settings
 from bot.times import Weekly, parse_weekly
+
+PENDING, POSTED, MISSED = RunStatus.PENDING, RunStatus.POSTED, RunStatus.MISSED
 
 
 def utc(text: str) -> datetime:
