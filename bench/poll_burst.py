@@ -36,10 +36,10 @@ async def measure(bot: ConcordBot, cog: PollCog, guild_id: int, poll_id: int, si
     """Everyone votes at once, then everyone clicks again at once (half confirm, half change); then close."""
     users = range(1_000_000, 1_000_000 + size)
     started = time.perf_counter()
-    await asyncio.gather(*(cog.record_vote(guild_id, poll_id, user, user % 3) for user in users))
+    await asyncio.gather(*(cog.voting.record_vote(guild_id, poll_id, user, user % 3) for user in users))
     first = time.perf_counter() - started
     started = time.perf_counter()
-    await asyncio.gather(*(cog.record_vote(guild_id, poll_id, user, user % 2) for user in users))
+    await asyncio.gather(*(cog.voting.record_vote(guild_id, poll_id, user, user % 2) for user in users))
     again = time.perf_counter() - started
     poll = await bot.store.get_poll_by_id(poll_id)
     counts = await bot.store.poll_counts(poll)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from bot.core.tally import tally_counts
 from bot.forum import REGIONS, STAKEHOLDERS
-from bot.render.themes import tally_embed
+from bot.render.discord.themes import tally_embed
 from bot.settings import Settings
 from bot.store import Store
 

@@ -4,28 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.interactions import report_error
-from bot.scheduling import DueWork, TickScheduler
+from bot.context import BotContext, Clock, DueWork
+from bot.interactions import admit, report_error
+from bot.scheduling import TickScheduler
 from bot.settings import Settings
 from bot.store import Store
+from cogs import load_cogs
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 CLOSE_GRACE = timedelta(seconds=10)  # how long shutting down waits for a tick that is posting
 
 
-class ConcordTree(app_commands.CommandTree):
-    """The one error path for slash commands: expected errors politely, the unexpected logged."""
+class ConcordTree(app_commands.CommandTree["ConcordBot"]):
+    """Slash commands' gate and error path: who may run a command is checked here, before it runs (a
+    polite refusal, never an error); the unexpected is logged and apologised for in on_error."""
 
-    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await admit(interaction, self.client.settings)
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         await report_error(interaction, error)
 
 
@@ -41,6 +45,7 @@ class ConcordBot(commands.Bot):
         self.settings = settings
         self.clock = clock
         self._store: Store | None = None
+        self._context: BotContext | None = None
         self.due_work: list[DueWork] = []
         self._tick_lock = asyncio.Lock()
         self.scheduler = TickScheduler(self.tick)
@@ -51,12 +56,33 @@ class ConcordBot(commands.Bot):
             raise RuntimeError("the store is opened in setup_hook; the bot has not been set up yet")
         return self._store
 
-    async def setup_hook(self) -> None:
-        from cogs import load_cogs
+    @property
+    def context(self) -> BotContext:
+        """What cogs are given: settings, the store, the clock and scheduling (see bot/context.py)."""
+        if self._context is None:
+            raise RuntimeError("the context is built in setup_hook; the bot has not been set up yet")
+        return self._context
 
+    async def setup_hook(self) -> None:
         self._store = await Store.open(self.settings.database.path)
-        await load_cogs(self)
+        self._context = BotContext(self.settings, self._store, self, self.clock)
+        await load_cogs(self, self._context)
         await self.sync_commands()
+
+    # --- Scheduling (bot/context.py): how cogs take part in the tick -----------------------------
+
+    def add_due_work(self, work: DueWork) -> None:
+        self.due_work.append(work)
+
+    def remove_due_work(self, work: DueWork) -> None:
+        if work in self.due_work:
+            self.due_work.remove(work)
+
+    def add_recurring(self, job_id: str, trigger: object) -> None:
+        self.scheduler.add_recurring(job_id, trigger)
+
+    def remove_recurring(self, job_id: str) -> None:
+        self.scheduler.remove_recurring(job_id)
 
     async def sync_commands(self) -> None:
         guild_id = self.settings.discord.guild_id

@@ -1,21 +1,30 @@
-"""Small helpers shared by every cog: ephemeral replies, expected errors, the facilitator check."""
+"""What every cog shares to meet an interaction: replies that ping nobody, the one way expected
+errors are answered, the server an interaction belongs to, and the gates of facilitator and
+organiser commands.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
-from collections.abc import Awaitable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import discord
+from discord import app_commands
 
-from bot.render.limits import clip
+from bot.i18n import _
+from bot.render.discord import replies
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-
-APOLOGY = (
-    "Sorry, something went wrong on our side while handling that. Nothing you had already recorded was "
-    "lost; please try again in a moment."
-)
+P = ParamSpec("P")
+GATE = "concord_gate"  # the key of a command's gate in its `extras`
+AnyCommand = app_commands.Command[Any, ..., Any]
 
 
 def retry_safe_nonce(*parts: object) -> str:
@@ -73,12 +82,12 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
     original = getattr(error, "original", error)
     if isinstance(original, UserError):
         message = str(original)
-    elif isinstance(original, discord.app_commands.CheckFailure):
-        message = str(original) or "Sorry, you can't use this command here."
-    elif isinstance(original, discord.app_commands.CommandOnCooldown):
-        message = f"Please wait {original.retry_after:.0f} seconds before trying that again."
-    elif isinstance(original, discord.app_commands.TransformerError):
-        message = f"Sorry, {clip(repr(original.value), 100)} is not a valid value for that option."
+    elif isinstance(original, app_commands.CheckFailure):
+        message = str(original) or replies.not_allowed_here()
+    elif isinstance(original, app_commands.CommandOnCooldown):
+        message = replies.cooldown(original.retry_after)
+    elif isinstance(original, app_commands.TransformerError):
+        message = replies.invalid_value(original.value)
     else:
         log.error(
             "unexpected error handling %s in guild %s",
@@ -86,27 +95,45 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             interaction.guild_id,
             exc_info=(type(original), original, original.__traceback__),
         )
-        message = APOLOGY
+        message = replies.apology()
     try:
         await reply(interaction, message)
     except discord.HTTPException:
         log.warning("could not tell the user about an error", exc_info=True)
 
 
-async def answer_user_errors(interaction: discord.Interaction, action: Awaitable[None]) -> None:
-    """Turn a UserError into its polite ephemeral reply; anything else goes on to the tree's on_error."""
-    try:
-        await action
-    except UserError as exc:
-        await reply(interaction, str(exc))
+def answered(callback: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+    """The one way every callback (slash command, button, form) meets errors.
+
+    A `UserError` becomes its polite ephemeral reply. Anything else is unexpected: a slash command
+    passes it on to the tree's on_error (which logs it and apologises); a button or form, which
+    discord.py runs outside the tree, is logged and apologised for here. Put it right under the
+    command decorator; the callback's signature is kept (annotations resolved where it was
+    written) so discord.py still reads its options.
+    """
+
+    @functools.wraps(callback)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> None:
+        interaction = next(arg for arg in (*args, *kwargs.values()) if isinstance(arg, discord.Interaction))
+        try:
+            await callback(*args, **kwargs)
+        except UserError as exc:
+            await reply(interaction, str(exc))
+        except Exception as exc:
+            if interaction.type is discord.InteractionType.application_command:
+                raise
+            await report_error(interaction, exc)
+
+    run.__signature__ = inspect.signature(callback, eval_str=True)  # type: ignore[attr-defined]
+    return run
 
 
-async def guarded(interaction: discord.Interaction, action: Awaitable[None]) -> None:
-    """The tree's error path for handlers outside the tree (modal submits, persistent buttons)."""
-    try:
-        await answer_user_errors(interaction, action)
-    except Exception as exc:
-        await report_error(interaction, exc)
+def guild_id_of(interaction: discord.Interaction) -> int:
+    """The server an interaction belongs to; refused (politely) outside one, so no row is ever written
+    for a server that does not exist."""
+    if interaction.guild_id is None:
+        raise UserError(replies.only_in_a_server())
+    return interaction.guild_id
 
 
 def submitted_value(data: Any, custom_id: str) -> str | None:
@@ -129,7 +156,7 @@ def member_has_role(member: discord.Member | discord.User, role_name: str) -> bo
 
 
 def is_facilitator(interaction: discord.Interaction, role_name: str) -> bool:
-    """Facilitators hold the configured role or may manage the server.
+    """Facilitators (and organisers) hold the configured role or may manage the server.
 
     Checked in code rather than with default_permissions, which would hide the command from
     role holders who lack the permission.
@@ -138,3 +165,57 @@ def is_facilitator(interaction: discord.Interaction, role_name: str) -> bool:
     if not isinstance(user, discord.Member):
         return False
     return user.guild_permissions.manage_guild or member_has_role(user, role_name)
+
+
+class Gate(StrEnum):
+    """Who may run a command beyond every member."""
+
+    FACILITATOR = "facilitator"
+    ORGANISER = "organiser"
+
+
+def gated(
+    gate: Gate, action: str
+) -> Callable[[app_commands.Command[Any, ..., Any]], app_commands.Command[Any, ..., Any]]:
+    """Declare a command's gate: `@gated(Gate.FACILITATOR, N_("create polls"))` above the command.
+
+    The tree checks it before the command runs (ConcordTree.interaction_check) and refuses politely;
+    `action` (a gettext msgid) completes the refusal: "only facilitators can <action>".
+    """
+
+    def declare(command: AnyCommand) -> AnyCommand:
+        command.extras[GATE] = (gate, action)
+        return command
+
+    return declare
+
+
+def refusal(interaction: discord.Interaction, settings: Settings, gate: Gate, action: str) -> str | None:
+    """Why this member may not pass `gate`, or None when they may."""
+    role = settings.discord.facilitator_role if gate is Gate.FACILITATOR else settings.discord.organiser_role
+    if is_facilitator(interaction, role):
+        return None
+    if gate is Gate.FACILITATOR:
+        return replies.only_facilitators(role, _(action))
+    return replies.only_organisers(role, _(action))
+
+
+async def admit(interaction: discord.Interaction, settings: Settings) -> bool:
+    """The tree's check before any slash command runs: a command Discord still lists but the forum no
+    longer has, and a gate the member does not pass, are answered politely here (never as errors)."""
+    if interaction.type is not discord.InteractionType.application_command:
+        return True  # autocomplete: nothing to answer with
+    command = interaction.command
+    if command is None:
+        name = str((interaction.data or {}).get("name", "?"))
+        log.info("guild %s: a member used /%s, which the forum no longer has", interaction.guild_id, name)
+        await reply(interaction, replies.command_gone(name))
+        return False
+    declared = command.extras.get(GATE) if isinstance(command, app_commands.Command) else None
+    if declared is None:
+        return True
+    message = refusal(interaction, settings, *declared)
+    if message is None:
+        return True
+    await reply(interaction, message)
+    return False

@@ -1,10 +1,8 @@
-"""Who decides what is due (the bot's tick) and who wakes it up (APScheduler).
+"""Who wakes the bot's tick up (APScheduler), and the backoff every retried post follows.
 
 Every piece of scheduled work (poll closings, closing-soon notices, digests) implements
-DueWork: `run_due(now)` does whatever is due at `now`, reading the store to know what was
-already done, and `next_due(now)` says when it next has something to do. The bot's tick runs
-them all; APScheduler only decides when to call the tick, so tests can drive the very same
-path with a virtual clock and `await bot.tick()`.
+`bot.context.DueWork`; the bot's tick runs them all. APScheduler only decides when to call the
+tick, so tests can drive the very same path with a virtual clock and `await bot.tick()`.
 """
 
 from __future__ import annotations
@@ -12,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
@@ -22,16 +19,6 @@ log = logging.getLogger(__name__)
 WAKE_JOB = "concord-wake"
 FALLBACK_WAKE = timedelta(minutes=5)
 MIN_WAKE = timedelta(seconds=1)
-
-
-class DueWork(Protocol):
-    """A kind of scheduled work. Neither method may sleep; run_due records its own failures."""
-
-    name: str
-
-    async def run_due(self, now: datetime) -> None: ...
-
-    async def next_due(self, now: datetime) -> datetime | None: ...
 
 
 def retry_delay(

@@ -1,22 +1,23 @@
-"""Thin Discord glue: each cog parses interactions, calls the store or core, and hands results to render."""
+"""Thin Discord glue, one package per feature: each cog parses interactions, calls a service, the store or
+the core, and hands the result to a renderer. Cogs are given the bot's Context; none imports the app."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from discord.ext import commands
 
-if TYPE_CHECKING:
-    from bot.app import ConcordBot
+from bot.context import Context
 
 
-async def load_cogs(bot: ConcordBot) -> None:
+async def load_cogs(bot: commands.Bot, ctx: Context) -> None:
     """One ThemeCog per configured theme, then the cross-theme cogs."""
     from cogs.digests import DigestCog
     from cogs.polls import PollCog
     from cogs.profile import ProfileCog
-    from cogs.themes import ThemeCog
+    from cogs.themes import ThemeCog, ThemeDirectory
 
-    for theme in bot.settings.themes:
-        await bot.add_cog(ThemeCog(bot, theme))
-    await bot.add_cog(ProfileCog(bot))
-    await bot.add_cog(PollCog(bot))
-    await bot.add_cog(DigestCog(bot))
+    directory = ThemeDirectory()
+    for theme in ctx.settings.themes:
+        await bot.add_cog(ThemeCog(bot, ctx, theme, directory))
+    await bot.add_cog(ProfileCog(bot, ctx))
+    await bot.add_cog(PollCog(bot, ctx))
+    await bot.add_cog(DigestCog(bot, ctx))

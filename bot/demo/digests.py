@@ -19,9 +19,9 @@ from bot.core.schedule import DigestPlan, RunState, RunStatus
 from bot.demo.record import short_time
 from bot.demo.rehearsal import DemoError, discord_times, expect
 from bot.demo.timeline import Calendar, Section, Step
-from bot.render.digest_discord import digest_parts
 from bot.render.digest_html import digest_html
 from bot.render.digest_markdown import JOINED, WITHDREW, digest_markdown
+from bot.render.discord.digests import digest_parts
 from bot.render.wording import digest_title, shift_basis
 from bot.store.digests import load_digest_source
 

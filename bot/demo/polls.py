@@ -23,7 +23,7 @@ from bot.demo.roster import ROSTER, Participant
 from bot.demo.tallies import embed_as_text, stance_counts
 from bot.demo.timeline import Calendar, Section, Step
 from bot.render.charts import poll_chart_png
-from bot.render.polls import RETRACT_LABEL
+from bot.render.discord.polls import retract_label
 from bot.settings import PollSettings
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class PollsChapter:
         message = self.messages[click.poll]
         where = f"poll #{click.poll}"
         if click.kind == "retract":
-            expect(await member.click(message, label=RETRACT_LABEL), "is retracted")
+            expect(await member.click(message, label=retract_label()), "is retracted")
             text = f"retracted their vote on {where}"
             if not spec.secret and click.previous is not None:
                 text += f" (it was: {spec.options[click.previous]})"

@@ -10,8 +10,8 @@ from bot.core.digest import DigestSource, PostedDigest, build_digest
 from bot.core.models import HistoryEntry, Profile
 from bot.core.polls import ClosedPoll, OptionResult
 from bot.forum import REGIONS, STAKEHOLDERS
-from bot.render import limits
-from bot.render.digest_discord import digest_parts
+from bot.render.discord import limits
+from bot.render.discord.digests import digest_parts
 from bot.settings import Settings
 from tests.support.world import embed_text
 

@@ -267,7 +267,7 @@ async def test_an_unexpected_error_waits_for_its_backoff_instead_of_retrying_at_
     def broken_chart(digest):
         raise RuntimeError("chart renderer bug")
 
-    monkeypatch.setattr("cogs.digest_delivery.digest_chart_png", broken_chart)
+    monkeypatch.setattr("cogs.digests._delivery.digest_chart_png", broken_chart)
     await world.bot.tick()
     assert digests(world, channel) == []
     assert runs(settings) == [("before", "2026-01-02T05:00:00.000000Z", PENDING, 0, 1)]

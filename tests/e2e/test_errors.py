@@ -9,8 +9,10 @@ import discord
 import pytest
 import simcord
 
-from bot.interactions import APOLOGY
+from bot.render.discord.replies import apology
 from tests.support.world import DEFERRED, first_answer
+
+APOLOGY = apology()
 
 
 class StoreDown(RuntimeError):

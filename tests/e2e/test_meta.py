@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import pkgutil
 import re
 from datetime import datetime
 from pathlib import Path
@@ -70,8 +71,8 @@ async def test_every_cog_loads_one_theme_cog_per_theme(world):
     expected = {f"Theme:{theme.slug}" for theme in bot.settings.themes} | {"ProfileCog"}
     assert expected <= set(bot.cogs)
     defined = set()
-    for path in COGS_DIR.glob("*.py"):
-        module = importlib.import_module(f"cogs.{path.stem}")
+    for info in pkgutil.walk_packages([str(COGS_DIR)], prefix="cogs."):
+        module = importlib.import_module(info.name)
         defined |= {
             cls
             for cls in vars(module).values()

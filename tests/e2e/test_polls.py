@@ -6,7 +6,7 @@ import discord
 import pytest
 import simcord
 
-from bot.interactions import APOLOGY
+from bot.render.discord.replies import apology
 from bot.store.dbtime import to_db_time
 from tests.support.polls import (
     QUESTION,
@@ -22,6 +22,8 @@ from tests.support.polls import (
 from tests.support.world import World, build_world, embed_text
 
 # --- creating ---------------------------------------------------------------------------------
+
+APOLOGY = apology()
 
 
 async def test_create_posts_a_public_poll_with_persistent_buttons(world):

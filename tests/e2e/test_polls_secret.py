@@ -98,8 +98,8 @@ async def test_a_burst_of_500_votes_counts_each_exactly_once(world, db_path, sec
     poll = await world.bot.store.get_poll(world.guild.id, 1)
     cog = world.bot.get_cog("Polls")
     users = range(10_000, 10_500)
-    first = await asyncio.gather(*(cog.record_vote(world.guild.id, poll.id, user, user % 3) for user in users))
-    second = await asyncio.gather(*(cog.record_vote(world.guild.id, poll.id, user, user % 2) for user in users))
+    first = await asyncio.gather(*(cog.voting.record_vote(world.guild.id, poll.id, user, user % 3) for user in users))
+    second = await asyncio.gather(*(cog.voting.record_vote(world.guild.id, poll.id, user, user % 2) for user in users))
     assert len(first) == len(second) == 500
     counts = await world.bot.store.poll_counts(poll)
     assert counts.voters == {"undeclared": 500}
@@ -122,12 +122,13 @@ async def test_votes_received_before_the_seal_count_and_none_after_it(world, db_
     await world.env.advance_time(HOUR - 1)
     in_time = range(20_000, 20_200)
     await asyncio.gather(
-        *(cog.record_vote(world.guild.id, poll.id, user, user % 3) for user in in_time[:100]),
+        *(cog.voting.record_vote(world.guild.id, poll.id, user, user % 3) for user in in_time[:100]),
         cog.closing.run_due(poll.closes_at),  # the tick at the deadline, racing the votes
-        *(cog.record_vote(world.guild.id, poll.id, user, user % 3) for user in in_time[100:]),
+        *(cog.voting.record_vote(world.guild.id, poll.id, user, user % 3) for user in in_time[100:]),
     )
     late = await asyncio.gather(
-        *(cog.record_vote(world.guild.id, poll.id, user, 0) for user in range(30_000, 30_050)), return_exceptions=True
+        *(cog.voting.record_vote(world.guild.id, poll.id, user, 0) for user in range(30_000, 30_050)),
+        return_exceptions=True,
     )
     assert all(isinstance(refused, UserError) and "has closed" in str(refused) for refused in late)
     sealed = await world.bot.store.poll_counts(await world.bot.store.get_poll_by_id(poll.id))
@@ -162,9 +163,9 @@ async def test_a_vote_after_close_is_refused_by_the_service(world, db_path):
     await world.facilitator.slash(world.channel, "poll close", poll=1)
     cog = world.bot.get_cog("Polls")
     with pytest.raises(UserError, match="has closed"):
-        await cog.record_vote(world.guild.id, stored.id, world.members[0].id, 0)
+        await cog.voting.record_vote(world.guild.id, stored.id, world.members[0].id, 0)
     with pytest.raises(UserError, match="has closed"):
-        await cog.retract_vote(world.guild.id, stored.id, world.members[0].id)
+        await cog.voting.retract_vote(world.guild.id, stored.id, world.members[0].id)
     assert sql(db_path, "SELECT count(*) FROM poll_votes") == [(0,)]
 
 
@@ -176,9 +177,9 @@ async def test_a_vote_from_another_server_is_refused_and_stores_nothing(world, d
     stranger = other.members[0]
     cog = world.bot.get_cog("Polls")
     with pytest.raises(UserError, match="belongs to another server"):
-        await cog.record_vote(other.guild.id, stored.id, stranger.id, 0)
+        await cog.voting.record_vote(other.guild.id, stored.id, stranger.id, 0)
     with pytest.raises(UserError, match="belongs to another server"):
-        await cog.retract_vote(other.guild.id, stored.id, stranger.id)
+        await cog.voting.retract_vote(other.guild.id, stored.id, stranger.id)
     # The store's own check, inside the vote's transaction, whatever the caller checked before.
     assert await world.bot.store.cast_vote(other.guild.id, stored.id, stranger.id, 0, None, world.env.now()) is None
     assert sql(db_path, "SELECT count(*) FROM poll_votes") == [(0,)]

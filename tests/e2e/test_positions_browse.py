@@ -7,7 +7,7 @@ from datetime import timedelta
 import discord
 import pytest
 
-from bot.render.limits import EMBED_TOTAL, FIELD_VALUE
+from bot.render.discord.limits import EMBED_TOTAL, FIELD_VALUE
 from tests.support.world import embed_text, restart
 
 LONG = "L" * 100

@@ -7,7 +7,7 @@ import random
 import discord
 import pytest
 
-from bot.render.limits import (
+from bot.render.discord.limits import (
     EMBED_DESCRIPTION,
     EMBED_TOTAL,
     FIELD_NAME,

@@ -9,23 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 import discord
 
+from bot.context import Context
 from bot.core.poll_schedule import DueKind, due_actions, next_due
 from bot.core.polls import PollInfo
 from bot.core.polls import results as tally
 from bot.interactions import retry_safe_nonce
-from bot.render import polls as render
+from bot.render.discord import polls as render
 from bot.scheduling import retry_delay
-from cogs.poll_buttons import poll_view
-
-if TYPE_CHECKING:
-    from bot.app import ConcordBot
+from cogs.polls._buttons import PollButton, poll_view
+from cogs.polls._voting import VoteService
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -38,44 +34,30 @@ class PollClosing:
 
     name = "polls"
 
-    def __init__(self, bot: ConcordBot) -> None:
-        self.bot = bot
+    def __init__(self, client: discord.Client, ctx: Context, voting: VoteService, button: type[PollButton]) -> None:
+        self.client = client
+        self.ctx = ctx
+        self.voting = voting
+        self.button = button
         self.lock = asyncio.Lock()
-        self._votes: dict[int, set[asyncio.Future[None]]] = {}  # poll id -> votes received, not yet stored
-
-    @contextmanager
-    def vote_in_flight(self, poll_id: int) -> Iterator[None]:
-        """Mark a vote as received: the poll's seal waits for it.
-
-        A click received before the deadline may still be waiting for Discord (the deferral) or for
-        the database (a burst) when the tick seals the poll; without this it would be refused
-        although it came in time.
-        """
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        pending = self._votes.setdefault(poll_id, set())
-        pending.add(done)
-        try:
-            yield
-        finally:
-            done.set_result(None)
-            pending.discard(done)
-            if not pending:
-                self._votes.pop(poll_id, None)
 
     async def _seal(self, poll_id: int, now: datetime) -> bool:
-        """Seal the poll once the votes already received are stored; votes arriving later are refused."""
-        pending = self._votes.get(poll_id)
-        if pending:
-            await asyncio.wait(set(pending), timeout=VOTE_GRACE)
-        return await self.bot.store.close_poll(poll_id, now)
+        """Seal the poll once the votes already received are stored; votes arriving later are refused.
+
+        A click received before the deadline may still be waiting for Discord (the deferral) or for
+        the database (a burst) when the tick seals the poll; without the wait it would be refused
+        although it came in time.
+        """
+        await self.voting.wait_for_votes(poll_id, VOTE_GRACE)
+        return await self.ctx.store.close_poll(poll_id, now)
 
     @property
     def lead(self) -> timedelta:
-        return self.bot.settings.polls.closing_soon
+        return self.ctx.settings.polls.closing_soon
 
     async def run_due(self, now: datetime) -> None:
         async with self.lock:
-            for action in due_actions(await self.bot.store.polls_with_due_work(), now, self.lead):
+            for action in due_actions(await self.ctx.store.polls_with_due_work(), now, self.lead):
                 try:
                     if action.kind is DueKind.CLOSING_SOON:
                         await self.post_closing_soon(action.poll, now)
@@ -88,14 +70,14 @@ class PollClosing:
                     await self._record_failure(action.kind, action.poll, now, exc)
 
     async def next_due(self, now: datetime) -> datetime | None:
-        return next_due(await self.bot.store.polls_with_due_work(), now, self.lead)
+        return next_due(await self.ctx.store.polls_with_due_work(), now, self.lead)
 
     async def _record_failure(self, kind: DueKind, poll: PollInfo, now: datetime, error: BaseException) -> None:
         """Leave the step due again after a backoff (1, 2, 4... minutes, at most an hour)."""
         soon = kind is DueKind.CLOSING_SOON
         attempts = (poll.soon_attempts if soon else poll.close_attempts) + 1
         retry_at = now + retry_delay(attempts)
-        record = self.bot.store.record_closing_soon_failure if soon else self.bot.store.record_close_failure
+        record = self.ctx.store.record_closing_soon_failure if soon else self.ctx.store.record_close_failure
         log.warning("poll %s: %s failed (%s); retry at %s", poll.id, kind, error, retry_at)
         try:
             await record(poll.id, attempts, retry_at, repr(error))
@@ -110,11 +92,11 @@ class PollClosing:
 
     def theme_title(self, poll: PollInfo) -> str | None:
         """The title of the poll's theme, for the poll message (None when it has none)."""
-        theme = self.bot.settings.theme(poll.theme) if poll.theme else None
+        theme = self.ctx.settings.theme(poll.theme) if poll.theme else None
         return theme.title if theme else None
 
     def _channel(self, poll: PollInfo) -> discord.PartialMessageable:
-        return self.bot.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
+        return self.client.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
 
     def _reference(self, poll: PollInfo) -> discord.MessageReference | None:
         if poll.message_id is None:
@@ -129,16 +111,16 @@ class PollClosing:
         Each step is recorded as soon as it succeeds, so a retry (next tick, after backoff) only
         does what is left: the results reply is never posted twice. Returns True when both are done.
         """
-        poll = await self.bot.store.get_poll_by_id(poll_id)
+        poll = await self.ctx.store.get_poll_by_id(poll_id)
         if poll is None or poll.closed_at is None:
             return False
-        store, channel, failures = self.bot.store, self._channel(poll), []
+        store, channel, failures = self.ctx.store, self._channel(poll), []
         if not poll.close_edited:
             try:
                 if poll.message_id is not None:
                     await channel.get_partial_message(poll.message_id).edit(
                         embed=render.poll_embed(poll, self.theme_title(poll)),
-                        view=poll_view(poll, disabled=True),
+                        view=poll_view(poll, self.button, disabled=True),
                         allowed_mentions=NO_MENTIONS,
                     )
                 await store.record_close_step(poll.id, edited=True)
@@ -175,9 +157,9 @@ class PollClosing:
                 nonce=retry_safe_nonce(f"poll{poll.id}", "soon"),
             )
         except discord.NotFound:
-            await self.bot.store.record_closing_soon(poll.id, GONE)
+            await self.ctx.store.record_closing_soon(poll.id, GONE)
             return
         except discord.HTTPException as exc:
             await self._record_failure(DueKind.CLOSING_SOON, poll, now, exc)
             return
-        await self.bot.store.record_closing_soon(poll.id, message.id)
+        await self.ctx.store.record_closing_soon(poll.id, message.id)

@@ -12,21 +12,18 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 
+from bot.context import Context
 from bot.core.digest import Digest, build_digest
-from bot.core.schedule import DeliveryError, DigestPlan, RunState, RunStatus, decide, next_wake
+from bot.core.schedule import DeliveryError, DigestKind, DigestPlan, RunState, RunStatus, decide, next_wake
 from bot.interactions import retry_safe_nonce
 from bot.render.charts import digest_chart_png
-from bot.render.digest_discord import DigestPart, digest_parts
+from bot.render.discord.digests import DigestPart, digest_parts
 from bot.scheduling import retry_delay
 from bot.store.digests import load_digest_source
-
-if TYPE_CHECKING:
-    from bot.app import ConcordBot
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -49,9 +46,10 @@ class DigestDelivery:
 
     name = "digests"
 
-    def __init__(self, bot: ConcordBot) -> None:
-        self.bot = bot
-        self.plan = DigestPlan.from_settings(bot.settings)
+    def __init__(self, client: discord.Client, ctx: Context) -> None:
+        self.client = client
+        self.ctx = ctx
+        self.plan = DigestPlan.from_settings(ctx.settings)
         self.lock = asyncio.Lock()  # one delivery at a time, whether from a tick or a command
 
     def window_start(self, configured_at: datetime) -> datetime:
@@ -59,7 +57,7 @@ class DigestDelivery:
         return configured_at - self.plan.grace
 
     async def run_due(self, now: datetime) -> None:
-        store = self.bot.store
+        store = self.ctx.store
         for config in await store.digest_channels():
             since = self.window_start(config.configured_at)
             try:
@@ -80,29 +78,29 @@ class DigestDelivery:
 
     async def next_due(self, now: datetime) -> datetime | None:
         times = []
-        for config in await self.bot.store.digest_channels():
+        for config in await self.ctx.store.digest_channels():
             since = self.window_start(config.configured_at)
-            runs = await self.bot.store.digest_runs(config.guild_id, since)
+            runs = await self.ctx.store.digest_runs(config.guild_id, since)
             upcoming = next_wake(self.plan, since, now, runs)
             if upcoming is not None:
                 times.append(upcoming)
         return min(times, default=None)
 
-    async def build(self, guild_id: int, kind: str, as_of: datetime) -> Digest:
-        slugs = [theme.slug for theme in self.bot.settings.themes]
-        source = await load_digest_source(self.bot.store, guild_id, slugs, as_of)
-        return build_digest(self.bot.settings, source, kind, as_of)
+    async def build(self, guild_id: int, kind: DigestKind, as_of: datetime) -> Digest:
+        slugs = [theme.slug for theme in self.ctx.settings.themes]
+        source = await load_digest_source(self.ctx.store, guild_id, slugs, as_of)
+        return build_digest(self.ctx.settings, source, kind, as_of)
 
     async def render(self, digest: Digest, *, chart: bool = True) -> list[DigestPart]:
         png = await asyncio.to_thread(digest_chart_png, digest) if chart else None
         return digest_parts(digest, png)
 
     async def deliver(
-        self, guild_id: int, kind: str, due_at: datetime, now: datetime, *, manual: bool = False
+        self, guild_id: int, kind: DigestKind, due_at: datetime, now: datetime, *, manual: bool = False
     ) -> Delivery:
         """Post (or resume) the digest with key (kind, due_at); record every step in the store."""
         async with self.lock:
-            store = self.bot.store
+            store = self.ctx.store
             run = await store.get_digest_run(guild_id, kind, due_at)
             if run is None:
                 run = await store.claim_digest(guild_id, kind, due_at, now, manual=manual)
@@ -121,10 +119,10 @@ class DigestDelivery:
                 )
 
     async def _send(self, guild_id: int, run: RunState, now: datetime) -> Delivery:
-        store = self.bot.store
+        store = self.ctx.store
         config = await store.get_digest_channel(guild_id)
         channel_id = run.channel_id if run.parts_sent and run.channel_id else (config.channel_id if config else None)
-        channel = self.bot.get_channel(channel_id) if channel_id else None
+        channel = self.client.get_channel(channel_id) if channel_id else None
         if not isinstance(channel, discord.abc.Messageable):
             return await self._failed(run, DeliveryError.CHANNEL, f"digest channel {channel_id} not found", now)
         digest = await self.build(guild_id, run.kind, run.snapshot_at or now)
@@ -162,8 +160,8 @@ class DigestDelivery:
         return Delivery(True, sent, len(parts))
 
     async def _failed(
-        self, run: RunState, kind: str, error: str, now: datetime, sent: int = 0, total: int = 0
+        self, run: RunState, kind: DeliveryError, error: str, now: datetime, sent: int = 0, total: int = 0
     ) -> Delivery:
         retry_at = now + retry_delay(run.attempts + 1)
-        await self.bot.store.mark_digest_failed(run.id, kind, error, retry_at, now)
+        await self.ctx.store.mark_digest_failed(run.id, kind, error, retry_at, now)
         return Delivery(False, sent, total, kind, error, retry_at)

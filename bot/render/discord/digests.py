@@ -16,10 +16,13 @@ import discord
 
 from bot.core.digest import Digest, ThemeDigest
 from bot.core.history import Shift
+from bot.core.models import Attribution
 from bot.core.polls import ClosedPoll
-from bot.core.schedule import Occurrence, RunState, RunStatus
+from bot.core.schedule import DeliveryError, DigestKind, Occurrence, RunState, RunStatus
 from bot.core.tally import GroupTally
-from bot.render.limits import (
+from bot.i18n import N_, _
+from bot.render.discord.common import COLOUR, escape, stamp
+from bot.render.discord.limits import (
     EMBED_DESCRIPTION,
     EMBED_TITLE,
     EMBED_TOTAL,
@@ -32,16 +35,18 @@ from bot.render.limits import (
 )
 from bot.render.wording import (
     author,
+    count_of,
     delivery_advice,
     digest_heading,
     digest_name,
     group_label,
+    messages,
     missing_groups,
+    participants,
     shift_heading,
 )
 from bot.times import format_duration
 
-COLOUR = discord.Colour.from_rgb(0, 51, 153)
 CHART_FILE = "digest.png"
 QUOTE_CLIP = 280
 SHIFT_LABEL_CLIP = 60
@@ -68,10 +73,6 @@ class Section:
     footer: str = ""
 
 
-def stamp(moment: datetime, style: str = "f") -> str:
-    return discord.utils.format_dt(moment, style)
-
-
 def signed(change: int | None) -> str:
     """The change since the previous digest: " · +3", " · -1", " · ±0", or nothing when there was none."""
     if change is None:
@@ -94,17 +95,20 @@ def digest_parts(digest: Digest, chart_png: bytes | None = None) -> list[DigestP
 
 
 def header_section(digest: Digest) -> Section:
-    when = f"As of {stamp(digest.as_of)}"
-    when += f" · changes since the previous digest ({stamp(digest.previous_at)})" if digest.previous_at else ""
+    when = _("As of {moment}").format(moment=stamp(digest.as_of))
+    if digest.previous_at:
+        when += " · " + _("changes since the previous digest ({moment})").format(moment=stamp(digest.previous_at))
     lines = [when, ""]
     for theme in digest.themes:
-        lines.append(f"**{escape(theme.title)}**: {theme.participants} participants{signed(theme.participants_change)}")
+        lines.append(
+            f"**{escape(theme.title)}**: {participants(theme.participants)}{signed(theme.participants_change)}"
+        )
     if digest.polls:
-        lines += ["", f"Polls closed since the previous digest: {len(digest.polls)} (below)."]
+        lines += ["", _("Polls closed since the previous digest: {count} (below).").format(count=len(digest.polls))]
     attribution = (
-        "Rationales are shown with names."
-        if digest.attribution == "named"
-        else "Chatham House rule: rationales are shown without names."
+        _("Rationales are shown with names.")
+        if digest.attribution == Attribution.NAMED
+        else _("Chatham House rule: rationales are shown without names.")
     )
     return Section(digest_heading(digest), join_within(lines, EMBED_DESCRIPTION), footer=attribution)
 
@@ -112,18 +116,20 @@ def header_section(digest: Digest) -> Section:
 def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
     lines = [f"*{escape(clip(theme.question, 300))}*", ""]
     if theme.participants == 0 and not any(item.change for item in theme.stances):
-        return [Section(theme.title, "\n".join([*lines, f"No positions yet on this theme: /{theme.slug} position"]))]
+        empty = _("No positions yet on this theme: /{slug} position").format(slug=theme.slug)
+        return [Section(theme.title, "\n".join([*lines, empty]))]
     lines += [
         f"{escape(item.label)}: **{item.count}** ({item.percent}%){signed(item.change)}" for item in theme.stances
     ]
-    lines += ["", f"**Participants: {theme.participants}**{signed(theme.participants_change)}"]
+    total = "**" + _("Participants: {count}").format(count=theme.participants) + "**"
+    lines += ["", total + signed(theme.participants_change)]
     section = Section(theme.title, join_within(lines, EMBED_DESCRIPTION))
     if theme.participants:
-        section.fields.append(("By stakeholder group", breakdown(theme.by_stakeholder)))
-        section.fields.append(("By region", breakdown(theme.by_region)))
+        section.fields.append((_("By stakeholder group"), breakdown(theme.by_stakeholder)))
+        section.fields.append((_("By region"), breakdown(theme.by_region)))
     missing = missing_lines(theme)
     if missing:
-        section.fields.append(("No positions yet from", join_within(missing, FIELD_VALUE)))
+        section.fields.append((_("No positions yet from"), join_within(missing, FIELD_VALUE)))
     if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
         name = f"{shift_heading(digest.shift_basis)} ({stamp(digest.shift_from, 'd')})"
         section.fields.append((clip(name, FIELD_NAME), join_within(shift_lines(theme.shift, theme), FIELD_VALUE)))
@@ -134,8 +140,9 @@ def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
             for q in stance.quotes
         ]
         if stance.more:
-            quotes.append(f"… and {stance.more} more: /{theme.slug} positions")
-        section.fields.append((clip(f"Rationales — {stance.label}", FIELD_NAME), join_within(quotes, FIELD_VALUE)))
+            quotes.append(_("… and {count} more: /{slug} positions").format(count=stance.more, slug=theme.slug))
+        name = _("Rationales — {stance}").format(stance=stance.label)
+        section.fields.append((clip(name, FIELD_NAME), join_within(quotes, FIELD_VALUE)))
     return [section]
 
 
@@ -150,9 +157,9 @@ def breakdown(groups: Sequence[GroupTally]) -> str:
 def missing_lines(theme: ThemeDigest) -> list[str]:
     lines = []
     if theme.missing_stakeholders:
-        lines.append("Stakeholder groups: " + missing_groups(theme.missing_stakeholders))
+        lines.append(_("Stakeholder groups: {groups}").format(groups=missing_groups(theme.missing_stakeholders)))
     if theme.missing_regions:
-        lines.append("Regions: " + missing_groups(theme.missing_regions))
+        lines.append(_("Regions: {groups}").format(groups=missing_groups(theme.missing_regions)))
     return [clip(line, FIELD_VALUE) for line in lines]
 
 
@@ -162,27 +169,24 @@ def shift_lines(shift: Shift, theme: ThemeDigest) -> list[str]:
     def name(key: str | None, empty: str) -> str:
         return empty if key is None else escape(clip(theme.stance_labels.get(key, key), SHIFT_LABEL_CLIP))
 
-    lines = [f"{name(r.from_stance, 'joined')} → {name(r.to_stance, 'withdrew')}: {r.count}" for r in shift.rows]
+    lines = [f"{name(r.from_stance, _('joined'))} → {name(r.to_stance, _('withdrew'))}: {r.count}" for r in shift.rows]
     if not lines:
-        lines.append("Nobody changed position.")
-    lines.append(f"Unchanged: {shift.unchanged}")
+        lines.append(_("Nobody changed position."))
+    lines.append(_("Unchanged: {count}").format(count=shift.unchanged))
     return lines
 
 
 def polls_section(polls: Sequence[ClosedPoll]) -> Section:
-    section = Section("Polls closed since the previous digest")
+    section = Section(_("Polls closed since the previous digest"))
     for poll in polls[:MAX_POLLS]:
         lines = [f"{escape(option.label)}: {option.count} ({option.percent}%)" for option in poll.options]
-        lines.append(f"Voters: {poll.voters}" + (" · secret ballot" if poll.secret else ""))
-        name = clip(f"Poll #{poll.number}: {poll.question}", FIELD_NAME)
+        voters = _("Voters: {count}").format(count=poll.voters)
+        lines.append(voters + (" · " + _("secret ballot") if poll.secret else ""))
+        name = clip(_("Poll #{number}: {question}").format(number=poll.number, question=poll.question), FIELD_NAME)
         section.fields.append((name, join_within(lines, FIELD_VALUE)))
     if len(polls) > MAX_POLLS:
-        section.description = f"… and {len(polls) - MAX_POLLS} more: see /poll results"
+        section.description = _("… and {count} more: see /poll results").format(count=len(polls) - MAX_POLLS)
     return section
-
-
-def escape(text: str) -> str:
-    return discord.utils.escape_markdown(text)
 
 
 def one_line(text: str) -> str:
@@ -197,7 +201,7 @@ def pack_section(section: Section) -> list[discord.Embed]:
         name, value = clip(name or "\u200b", FIELD_NAME), clip(value or "\u200b", FIELD_VALUE)
         current = embeds[-1]
         if len(current.fields) >= FIELDS or len(current) + len(name) + len(value) > EMBED_BUDGET:
-            current = _new_embed(f"{section.title} (continued)", "")
+            current = _new_embed(_("{title} (continued)").format(title=section.title), "")
             embeds.append(current)
         current.add_field(name=name, value=value, inline=False)
     if section.footer:
@@ -222,6 +226,9 @@ def pack_messages(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
     return messages
 
 
+# --- /digest schedule ----------------------------------------------------------------------------
+
+
 def schedule_embed(
     channel_id: int | None,
     upcoming: Sequence[Occurrence],
@@ -229,24 +236,32 @@ def schedule_embed(
     grace: timedelta,
 ) -> discord.Embed:
     """What `/digest schedule` shows: where digests go, what comes next, and anything missed or failing."""
-    embed = discord.Embed(title="Digest schedule", colour=COLOUR)
+    embed = discord.Embed(title=_("Digest schedule"), colour=COLOUR)
     if channel_id is None:
         embed.description = (
-            "**No digest channel is set, so no digests will be posted in this server.** "
-            "An organiser can choose one with `/digest channel`."
+            "**"
+            + _("No digest channel is set, so no digests will be posted in this server.")
+            + "** "
+            + _("An organiser can choose one with `/digest channel`.")
         )
     else:
-        embed.description = f"Digests are posted in <#{channel_id}>."
+        embed.description = _("Digests are posted in {channel}.").format(channel=f"<#{channel_id}>")
     next_lines = [f"{digest_name(o.kind)} — {stamp(o.due_at, 'F')} ({stamp(o.due_at, 'R')})" for o in upcoming]
-    embed.add_field(name="Next", value=join_within(next_lines or ["Nothing scheduled."], FIELD_VALUE), inline=False)
+    embed.add_field(
+        name=_("Next"), value=join_within(next_lines or [_("Nothing scheduled.")], FIELD_VALUE), inline=False
+    )
     problems = problem_lines(runs, grace)
     if problems:
-        embed.add_field(name="Missed or failed", value=join_within(problems, FIELD_VALUE), inline=False)
+        embed.add_field(name=_("Missed or failed"), value=join_within(problems, FIELD_VALUE), inline=False)
     posted = [r for r in runs if r.status == RunStatus.POSTED and r.posted_at is not None][-3:]
     if posted:
         lines = [f"{digest_name(r.kind)} — {stamp(r.posted_at, 'f')}" for r in reversed(posted) if r.posted_at]
-        embed.add_field(name="Recently posted", value=join_within(lines, FIELD_VALUE), inline=False)
-    embed.set_footer(text=f"A digest not posted within {format_duration(grace)} of its time is recorded as missed.")
+        embed.add_field(name=_("Recently posted"), value=join_within(lines, FIELD_VALUE), inline=False)
+    embed.set_footer(
+        text=_("A digest not posted within {grace} of its time is recorded as missed.").format(
+            grace=format_duration(grace)
+        )
+    )
     return embed
 
 
@@ -256,20 +271,86 @@ def problem_lines(runs: Sequence[RunState], grace: timedelta) -> list[str]:
     for run in runs:
         if run.status != RunStatus.PENDING or not run.attempts:
             continue
-        advice = delivery_advice(run.error_kind)
-        where = f" in <#{run.channel_id}>" if run.channel_id else ""
-        retry = f"; next try {stamp(run.next_attempt_at, 'R')}" if run.next_attempt_at else ""
-        sent = f" ({run.parts_sent} of {run.parts_total} messages sent)" if run.parts_sent else ""
+        where = " " + _("in {channel}").format(channel=f"<#{run.channel_id}>") if run.channel_id else ""
+        retry = "; " + _("next try {when}").format(when=stamp(run.next_attempt_at, "R")) if run.next_attempt_at else ""
+        sent = (
+            " " + _("({sent} of {total} messages sent)").format(sent=run.parts_sent, total=run.parts_total)
+            if run.parts_sent
+            else ""
+        )
+        attempts = count_of(run.attempts, N_("{count} attempt"), N_("{count} attempts"))
         lines.append(
-            f"⚠️ {digest_name(run.kind)} due {stamp(run.due_at, 'f')}: could not post{where}{sent} — {advice} "
-            f"(`{clip(run.last_error or '', 80)}`, {run.attempts} attempt{'s' if run.attempts != 1 else ''}){retry}"
+            _("⚠️ {digest} due {due}: could not post{where}{sent} — {advice} (`{error}`, {attempts}){retry}").format(
+                digest=digest_name(run.kind),
+                due=stamp(run.due_at, "f"),
+                where=where,
+                sent=sent,
+                advice=delivery_advice(run.error_kind),
+                error=clip(run.last_error or "", 80),
+                attempts=attempts,
+                retry=retry,
+            )
         )
     missed = [run for run in runs if run.status == RunStatus.MISSED][-5:]
     for run in reversed(missed):
-        reason = f"last error: {clip(run.last_error, 80)}" if run.last_error else "the bot was not running in time"
-        cut = f"; only {run.parts_sent} of its {run.parts_total} messages went out" if run.parts_sent else ""
+        reason = (
+            _("last error: {error}").format(error=clip(run.last_error, 80))
+            if run.last_error
+            else _("the bot was not running in time")
+        )
+        cut = (
+            "; " + _("only {sent} of its {total} messages went out").format(sent=run.parts_sent, total=run.parts_total)
+            if run.parts_sent
+            else ""
+        )
         lines.append(
-            f"✖ {digest_name(run.kind)} due {stamp(run.due_at, 'f')}: missed, not posted more than "
-            f"{format_duration(grace)} late ({reason}{cut})"
+            _("✖ {digest} due {due}: missed, not posted more than {grace} late ({reason}{cut})").format(
+                digest=digest_name(run.kind),
+                due=stamp(run.due_at, "f"),
+                grace=format_duration(grace),
+                reason=reason,
+                cut=cut,
+            )
         )
     return lines
+
+
+# --- replies of the digest commands --------------------------------------------------------------
+
+
+def cannot_post_in(channel: str, missing: Sequence[str]) -> str:
+    return _(
+        "I can't post digests in {channel}: I am missing {permissions} there. Give me those permissions "
+        "(or pick another channel) and run `/digest channel` again. Nothing was changed."
+    ).format(channel=channel, permissions=", ".join(missing))
+
+
+def channel_chosen(channel: str) -> str:
+    return _("Digests for this server will be posted in {channel}. See what is coming with `/digest schedule`.").format(
+        channel=channel
+    )
+
+
+def no_channel_yet() -> str:
+    return _("There is no digest channel yet: choose one with `/digest channel` first.")
+
+
+def posted_now(kind: DigestKind, channel_id: int, parts: int) -> str:
+    return _("Posted the {digest} in {channel} ({count}).").format(
+        digest=digest_name(kind).lower(), channel=f"<#{channel_id}>", count=messages(parts)
+    )
+
+
+def post_failed(kind: DigestKind, error: DeliveryError, retry_at: datetime | None) -> str:
+    return _(
+        "Could not post the {digest}: {advice}. It will be retried automatically ({retry}); "
+        "`/digest schedule` shows how it goes."
+    ).format(
+        digest=digest_name(kind).lower(),
+        advice=delivery_advice(error),
+        retry=stamp(retry_at, "R") if retry_at else _("later"),
+    )
+
+
+def posted_already() -> str:
+    return _("That digest has just been posted; nothing was posted twice.")

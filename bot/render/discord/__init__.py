@@ -1,0 +1,1 @@
+"""Words and pictures for Discord: embeds, message texts and components, within Discord's limits."""

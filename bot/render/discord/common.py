@@ -1,0 +1,25 @@
+"""What every Discord renderer shares: the colours, Discord timestamps and Markdown escaping."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+COLOUR = discord.Colour.from_rgb(0, 51, 153)  # the EU flag's blue
+COLOUR_GOLD = discord.Colour.from_rgb(255, 204, 0)  # the EU flag's gold, for polls beside the themes' blue
+
+
+def stamp(moment: datetime, style: str = "f") -> str:
+    """A Discord timestamp: every reader sees it in their own timezone and language."""
+    return discord.utils.format_dt(moment, style)  # type: ignore[arg-type]
+
+
+def when(moment: datetime) -> str:
+    """A full Discord timestamp with the relative time beside it."""
+    return f"{stamp(moment, 'F')} ({stamp(moment, 'R')})"
+
+
+def escape(text: str) -> str:
+    """User text inside Discord Markdown: shown as typed, never as formatting."""
+    return discord.utils.escape_markdown(text)

@@ -1,0 +1,298 @@
+"""What people see of a poll: the poll message and its buttons, results, the poll list, confirmations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import discord
+
+from bot.core.polls import MAX_OPTIONS, Click, ClickKind, OptionResult, PollInfo, PollResults
+from bot.i18n import N_, _
+from bot.render.discord.common import COLOUR_GOLD as COLOUR
+from bot.render.discord.common import escape, when
+from bot.render.discord.limits import EMBED_DESCRIPTION, FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
+from bot.render.wording import count_of, group_label
+
+BUTTONS_PER_ROW = 5
+MAX_HOURS = 768
+
+
+@dataclass(frozen=True, slots=True)
+class ButtonSpec:
+    """One button of the poll message: the answer it votes for (None: retract), its label and row."""
+
+    position: int | None
+    label: str
+    row: int
+    disabled: bool
+
+    @property
+    def retract(self) -> bool:
+        return self.position is None
+
+
+def retract_label() -> str:
+    return _("Retract my vote")
+
+
+def poll_buttons(poll: PollInfo, *, disabled: bool) -> list[ButtonSpec]:
+    """Answers five to a row, in the order typed, then "Retract my vote" on a row of its own."""
+    specs = [
+        ButtonSpec(position, clip(label, 80), position // BUTTONS_PER_ROW, disabled)
+        for position, label in enumerate(poll.options)
+    ]
+    last_row = (len(poll.options) - 1) // BUTTONS_PER_ROW + 1
+    specs.append(ButtonSpec(None, retract_label(), last_row, disabled))
+    return specs
+
+
+def _question(poll: PollInfo, limit: int = EMBED_DESCRIPTION) -> str:
+    return escape(clip(poll.question, limit))
+
+
+def poll_embed(poll: PollInfo, theme_title: str | None = None) -> discord.Embed:
+    """The public poll message; once the poll is closed the same message says so (its buttons are disabled)."""
+    status = _("Closed") if poll.is_closed else _("Open")
+    title = _("Poll #{number} · {status}").format(number=poll.number, status=status)
+    embed = discord.Embed(title=title, description=_question(poll), colour=COLOUR)
+    if poll.is_closed and poll.closed_at is not None:
+        embed.add_field(name=_("Closed"), value=when(poll.closed_at), inline=False)
+    else:
+        embed.add_field(name=_("Closes"), value=when(poll.closes_at), inline=False)
+    ballot = (
+        _("Secret: the bot stores no Discord id with your vote, and at close only the counts are kept.")
+        if poll.secret
+        else _("Open ballot: one vote per person, stored with your Discord id (never shown).")
+    )
+    embed.add_field(name=_("Ballot"), value=ballot, inline=False)
+    choose = (
+        _("One answer")
+        if poll.max_choices == 1
+        else _("Up to {count} answers (click to add or remove)").format(count=poll.max_choices)
+    )
+    embed.add_field(name=_("Choose"), value=choose, inline=True)
+    if poll.is_closed:
+        shown = _("In the reply to this poll")
+    elif poll.hide_results:
+        shown = _("Hidden until the poll closes")
+    else:
+        shown = _("Any time: `/poll results poll:{number}`").format(number=poll.number)
+    embed.add_field(name=_("Results"), value=shown, inline=True)
+    if theme_title:
+        embed.add_field(name=_("Theme"), value=clip(f"{theme_title} (/{poll.theme})", FIELD_VALUE), inline=True)
+    footer = (
+        _("This poll has closed: the results are in the reply below.")
+        if poll.is_closed
+        else _("Click an answer to vote; click another to change it. You can retract your vote until the poll closes.")
+    )
+    embed.set_footer(text=footer)
+    return embed
+
+
+def option_line(item: OptionResult) -> str:
+    """The line users read and tests assert: `<label>: <count> (<pct>%)`."""
+    return f"{escape(item.label)}: {item.count} ({item.percent}%)"
+
+
+def results_embed(poll: PollInfo, shown: PollResults) -> discord.Embed:
+    embed = discord.Embed(title=_("Results · Poll #{number}").format(number=poll.number), colour=COLOUR)
+    heading = _question(poll, 600)
+    if shown.voters == 0:
+        status = _("Nobody voted.") if poll.is_closed else _("Nobody has voted yet.")
+        embed.description = f"{heading}\n\n{status}"
+        return embed
+    lines = [option_line(item) for item in shown.options]
+    voters = "**" + _("Voters: {count}").format(count=shown.voters) + "**"
+    embed.description = join_within([heading, "", *lines, "", voters], EMBED_DESCRIPTION)
+    for group in shown.groups:
+        value = join_within([option_line(item) for item in group.options if item.count], FIELD_VALUE)
+        embed.add_field(name=clip(f"{group_label(group.group)} ({group.voters})", FIELD_NAME), value=value or "—")
+    notes = [
+        _("By stakeholder group at the time of voting; groups of fewer than 3 voters are merged into Other"),
+        _("percentages are of voters, whole numbers rounded half up"),
+    ]
+    if poll.max_choices > 1:
+        notes.append(_("each voter could choose up to {count} answers").format(count=poll.max_choices))
+    if not poll.is_closed:
+        notes.append(_("the poll is still open"))
+    embed.set_footer(text=" · ".join(notes))
+    return fit_embed(embed)
+
+
+def closed_text(poll: PollInfo) -> str:
+    return _("Poll #{number} has closed. Here are the results.").format(number=poll.number)
+
+
+def hidden_results_text(poll: PollInfo, voters: int, now: datetime) -> str:
+    if now >= poll.closes_at:  # past the deadline, not sealed yet: the tick that seals it is moments away
+        return _(
+            "Poll #{number} closed {when} ({voters}); its results are being counted and will be posted in "
+            "reply to it shortly."
+        ).format(
+            number=poll.number,
+            when=when(poll.closes_at),
+            voters=count_of(voters, N_("{count} voter"), N_("{count} voters")),
+        )
+    people = (
+        _("Nobody has voted yet")
+        if voters == 0
+        else count_of(voters, N_("{count} person has voted"), N_("{count} people have voted"))
+    )
+    return _(
+        "The results of poll #{number} are hidden until it closes {when}, for everyone (facilitators included), "
+        "so early votes don't sway later ones. {people} so far."
+    ).format(number=poll.number, when=when(poll.closes_at), people=people)
+
+
+def closing_soon_text(poll: PollInfo) -> str:
+    return _(
+        "⏳ Poll #{number} closes {relative} ({moment}). Haven't voted yet? Click an answer on the poll above."
+    ).format(
+        number=poll.number,
+        relative=discord.utils.format_dt(poll.closes_at, "R"),
+        moment=discord.utils.format_dt(poll.closes_at, "F"),
+    )
+
+
+def created_text(poll: PollInfo, jump_url: str, clamped_from: int | None) -> str:
+    lines = [
+        _("Poll #{number} is open until {when}: {link}").format(
+            number=poll.number, when=when(poll.closes_at), link=jump_url
+        )
+    ]
+    if clamped_from is not None:
+        lines.append(
+            _("(You asked for up to {asked} answers; it has {count}, so that is the limit.)").format(
+                asked=clamped_from, count=len(poll.options)
+            )
+        )
+    lines.append(_("Close it early with `/poll close poll:{number}`.").format(number=poll.number))
+    return "\n".join(lines)
+
+
+def _choices(poll: PollInfo, positions: frozenset[int]) -> str:
+    return ", ".join(f"**{escape(poll.options[p])}**" for p in sorted(positions))
+
+
+def vote_text(poll: PollInfo, click: Click) -> str:
+    """The ephemeral confirmation of a click, naming the choice."""
+    label = f"**{escape(poll.options[click.option])}**"
+    where = _("poll #{number}").format(number=poll.number)
+    match click.kind:
+        case ClickKind.RECORDED:
+            text = _("Your vote on {poll} is recorded: {choice}.").format(poll=where, choice=label)
+        case ClickKind.CHANGED:
+            text = _("Your vote on {poll} is changed to {choice} (it was {before}).").format(
+                poll=where, choice=label, before=_choices(poll, click.previous)
+            )
+        case ClickKind.CONFIRMED:
+            text = _("You have already voted {choice} on {poll}; your vote stands.").format(choice=label, poll=where)
+        case ClickKind.ADDED:
+            text = _("Added {choice} to your vote on {poll}.").format(choice=label, poll=where)
+        case ClickKind.REMOVED:
+            text = _("Removed {choice} from your vote on {poll}.").format(choice=label, poll=where)
+        case ClickKind.FULL:
+            text = _(
+                "You have already chosen {count} answers, the most {poll} allows: {choices}. "
+                "Click one of them to remove it first."
+            ).format(count=poll.max_choices, poll=where, choices=_choices(poll, click.choices))
+    if poll.max_choices > 1 and click.kind in (ClickKind.RECORDED, ClickKind.ADDED, ClickKind.REMOVED):
+        if click.choices:
+            text += " " + _("Your choices ({count} of up to {most}): {choices}.").format(
+                count=len(click.choices), most=poll.max_choices, choices=_choices(poll, click.choices)
+            )
+        else:
+            text += " " + _("You have no answers chosen, so you have no vote on this poll.")
+    if poll.secret and click.kind is not ClickKind.FULL:
+        text += " " + _("(Secret ballot: stored without your Discord id.)")
+    return text
+
+
+def retract_text(poll: PollInfo, previous: frozenset[int]) -> str:
+    if not previous:
+        return _("You have no vote on poll #{number} to retract.").format(number=poll.number)
+    return _("Your vote on poll #{number} ({choices}) is retracted.").format(
+        number=poll.number, choices=_choices(poll, previous)
+    )
+
+
+def closed_vote_text(poll: PollInfo) -> str:
+    return _(
+        "Sorry, poll #{number} has closed, so votes are no longer counted. See `/poll results poll:{number}`."
+    ).format(number=poll.number)
+
+
+def list_embed(polls: Sequence[PollInfo], guild_id: int) -> discord.Embed:
+    embed = discord.Embed(title=_("Open polls"), colour=COLOUR)
+    if not polls:
+        embed.description = _("No polls are open in this server right now.")
+        return embed
+    lines = []
+    for poll in polls:
+        link = (
+            " · [" + _("poll") + f"](https://discord.com/channels/{guild_id}/{poll.channel_id}/{poll.message_id})"
+            if poll.message_id
+            else ""
+        )
+        secret = " · " + _("secret ballot") if poll.secret else ""
+        closes = _("closes {when}").format(when=when(poll.closes_at))
+        lines.append(f"**#{poll.number}** {_question(poll, 100)}\n{closes}{secret}{link}")
+    embed.description = join_within(lines, EMBED_DESCRIPTION)
+    return embed
+
+
+# --- replies of the poll commands ----------------------------------------------------------------
+
+
+def bad_numbers() -> str:
+    return _("Sorry, `hours` must be 1 to {hours} and `max_choices` 1 to {choices}. Nothing was posted.").format(
+        hours=MAX_HOURS, choices=MAX_OPTIONS
+    )
+
+
+def unknown_theme(typed: str, slugs: Sequence[str]) -> str:
+    return _("Sorry, `{typed}` is not a theme of this forum. Choose one of: {slugs}.").format(
+        typed=clip(typed, 40), slugs=", ".join(f"`{slug}`" for slug in slugs)
+    )
+
+
+def not_a_text_channel() -> str:
+    return _("Sorry, polls can only be posted in a text channel or thread.")
+
+
+def could_not_post(reason: str) -> str:
+    return _(
+        "Sorry, I could not post the poll in this channel (Discord said: {reason}). "
+        "Check that I may send messages and embeds here. Nothing was saved."
+    ).format(reason=reason)
+
+
+def no_such_poll(number: int) -> str:
+    return _("There is no poll #{number} in this server. `/poll list` shows the open ones.").format(number=number)
+
+
+def already_closed(number: int) -> str:
+    return _("Poll #{number} is already closed. See `/poll results poll:{number}`.").format(number=number)
+
+
+def closed_now(number: int, delivered: bool) -> str:
+    if delivered:
+        return _("Poll #{number} is closed; its results are posted in reply to it.").format(number=number)
+    return _(
+        "Poll #{number} is closed and no more votes count, but Discord refused to show it just now; "
+        "the bot will retry by itself shortly."
+    ).format(number=number)
+
+
+def poll_gone() -> str:
+    return _("Sorry, this poll no longer exists.")
+
+
+def poll_elsewhere() -> str:
+    return _("Sorry, this poll belongs to another server; you can only vote on it there.")
+
+
+def no_such_answer() -> str:
+    return _("Sorry, that answer is not on this poll.")

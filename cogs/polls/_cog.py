@@ -1,0 +1,162 @@
+"""`/poll create|close|results|list`: thin glue over the vote service (_voting.py) and the closing (_closing.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.context import Context
+from bot.core.polls import MAX_OPTIONS, PollInfo, PollInputError, clean_question, new_salt, parse_options
+from bot.core.polls import results as tally
+from bot.i18n import N_
+from bot.interactions import Gate, UserError, answered, gated, guild_id_of, reply
+from bot.render.charts import chart_file, poll_chart_png
+from bot.render.discord import polls as render
+from bot.render.discord.limits import clip
+from bot.render.wording import poll_problem
+from cogs.polls._buttons import PollButton, poll_view
+from cogs.polls._closing import PollClosing
+from cogs.polls._voting import VoteService
+
+NO_MENTIONS = discord.AllowedMentions.none()
+COG_NAME = "Polls"
+
+
+@app_commands.guild_only()  # on the class: Discord ignores guild_only on subcommands
+class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_description="Facilitators' quick polls"):
+    def __init__(self, bot: commands.Bot, ctx: Context) -> None:
+        self.bot = bot
+        self.ctx = ctx
+        self.voting = VoteService(ctx)
+        self.button = PollButton.bound_to(self.voting)
+        self.closing = PollClosing(bot, ctx, self.voting, self.button)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(self.button)
+        self.ctx.scheduling.add_due_work(self.closing)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(self.button)
+        self.ctx.scheduling.remove_due_work(self.closing)
+
+    @gated(Gate.FACILITATOR, N_("create polls"))
+    @app_commands.command(name="create", description="Post a poll in this channel (facilitators)")
+    @app_commands.describe(
+        question="The question (up to 300 characters)",
+        options=f"2 to {MAX_OPTIONS} answers separated by ';', each up to 55 characters, e.g. Yes; No; Not yet",
+        hours="How long the poll stays open, in hours (1-768, default 24)",
+        theme="The forum theme it belongs to (optional)",
+        secret="Secret ballot: no Discord id is stored with the votes (default: no)",
+        hide_results="Hide results until the poll closes (default: yes)",
+        max_choices="How many answers each person may choose (1-10, default 1)",
+    )
+    @answered
+    async def create(
+        self,
+        interaction: discord.Interaction,
+        question: app_commands.Range[str, 1, 300],
+        options: str,
+        hours: app_commands.Range[int, 1, 768] = 24,
+        theme: str | None = None,
+        secret: bool = False,
+        hide_results: bool = True,
+        max_choices: app_commands.Range[int, 1, 10] = 1,
+    ) -> None:
+        guild_id = guild_id_of(interaction)
+        try:
+            cleaned, answers = clean_question(question), parse_options(options)
+        except PollInputError as exc:
+            raise UserError(poll_problem(exc)) from None
+        if not 1 <= hours <= render.MAX_HOURS or not 1 <= max_choices <= MAX_OPTIONS:
+            raise UserError(render.bad_numbers())
+        if theme is not None and self.ctx.settings.theme(theme) is None:
+            raise UserError(render.unknown_theme(theme, [item.slug for item in self.ctx.settings.themes]))
+        channel = interaction.channel
+        if not isinstance(channel, discord.abc.Messageable):
+            raise UserError(render.not_a_text_channel())
+        # Storing and posting wait on the database and on Discord (rate limits): acknowledge first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        now = self.ctx.now()
+        clamped_from = max_choices if max_choices > len(answers) else None
+        poll = await self.ctx.store.create_poll(
+            guild_id=guild_id,
+            channel_id=interaction.channel_id or 0,
+            created_by=interaction.user.id,
+            question=cleaned,
+            options=answers,
+            theme=theme,
+            secret=secret,
+            hide_results=hide_results,
+            max_choices=min(max_choices, len(answers)),
+            now=now,
+            closes_at=now + timedelta(hours=hours),
+            salt=new_salt() if secret else None,
+        )
+        try:
+            message = await channel.send(
+                embed=render.poll_embed(poll, self.closing.theme_title(poll)),
+                view=poll_view(poll, self.button, disabled=False),
+                allowed_mentions=NO_MENTIONS,
+            )
+        except discord.HTTPException as exc:
+            await self.ctx.store.discard_poll(poll)
+            raise UserError(render.could_not_post(exc.text or str(exc.status))) from None
+        await self.ctx.store.set_poll_message(poll.id, message.id)
+        await reply(interaction, render.created_text(poll, message.jump_url, clamped_from))
+
+    @create.autocomplete("theme")
+    async def _theme_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        typed = current.lower()
+        return [
+            app_commands.Choice(name=clip(f"{theme.slug} — {theme.title}", 100), value=theme.slug)
+            for theme in self.ctx.settings.themes
+            if typed in theme.slug or typed in theme.title.lower()
+        ][:25]
+
+    @gated(Gate.FACILITATOR, N_("close polls"))
+    @app_commands.command(name="close", description="Close a poll now and post its results (facilitators)")
+    @app_commands.describe(poll="The poll's number in this server")
+    @answered
+    async def close(self, interaction: discord.Interaction, poll: app_commands.Range[int, 1]) -> None:
+        found = await self._poll(interaction, poll)
+        if found.is_closed:
+            raise UserError(render.already_closed(poll))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        delivered = await self.closing.close_now(found.id, self.ctx.now())
+        await reply(interaction, render.closed_now(poll, delivered))
+
+    @app_commands.command(name="results", description="A poll's results (hidden until it closes, if so set)")
+    @app_commands.describe(poll="The poll's number in this server")
+    @answered
+    async def results(self, interaction: discord.Interaction, poll: app_commands.Range[int, 1]) -> None:
+        found = await self._poll(interaction, poll)
+        if not found.is_closed and found.hide_results:
+            voters = await self.ctx.store.count_voters(found)
+            await reply(interaction, render.hidden_results_text(found, voters, self.ctx.now()))
+            return
+        shown = tally(await self.ctx.store.poll_counts(found), found.options)
+        embed = render.results_embed(found, shown)
+        if not shown.voters:
+            await reply(interaction, embed=embed)
+            return
+        # Drawing the chart can outlast Discord's 3-second window (a cold matplotlib, a busy host).
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        chart = await chart_file(embed, f"poll-{found.number}.png", poll_chart_png, shown, found.question)
+        await reply(interaction, embed=embed, file=chart)
+
+    @app_commands.command(name="list", description="Open polls in this server and when they close")
+    @answered
+    async def list_polls(self, interaction: discord.Interaction) -> None:
+        guild_id = guild_id_of(interaction)
+        polls = await self.ctx.store.open_polls(guild_id, self.ctx.now())
+        await reply(interaction, embed=render.list_embed(polls, guild_id))
+
+    async def _poll(self, interaction: discord.Interaction, number: int) -> PollInfo:
+        found = await self.ctx.store.get_poll(guild_id_of(interaction), number)
+        if found is None:
+            raise UserError(render.no_such_poll(number))
+        return found

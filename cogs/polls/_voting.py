@@ -1,0 +1,122 @@
+"""The vote service: the one owner of a vote, a retraction, and the votes received but not yet stored.
+
+The buttons call `click`; the burst tests and the bench call `record_vote` directly; the closing
+work asks `wait_for_votes` before it seals a poll, so a vote received before the deadline is
+counted even if the database (in a burst) or Discord (the deferral) kept it waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import discord
+
+from bot.context import Context
+from bot.core.polls import Click, PollInfo, voter_key
+from bot.interactions import UserError, guild_id_of, reply
+from bot.render.discord import polls as render
+
+
+class VoteService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._received: dict[int, set[asyncio.Future[None]]] = {}  # poll id -> votes received, not yet stored
+
+    @contextmanager
+    def _in_flight(self, poll_id: int) -> Iterator[None]:
+        """Mark a vote as received: the poll's seal waits for it (see `wait_for_votes`)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        pending = self._received.setdefault(poll_id, set())
+        pending.add(done)
+        try:
+            yield
+        finally:
+            done.set_result(None)
+            pending.discard(done)
+            if not pending:
+                self._received.pop(poll_id, None)
+
+    async def wait_for_votes(self, poll_id: int, grace: float) -> None:
+        """Wait (at most `grace` seconds) until every vote already received on this poll is stored."""
+        pending = self._received.get(poll_id)
+        if pending:
+            await asyncio.wait(set(pending), timeout=grace)
+
+    async def click(self, interaction: discord.Interaction, poll_id: int, choice: int | None) -> None:
+        """A click on a poll button: acknowledged at once (in a burst the vote may wait for the database
+        longer than Discord's 3-second window), counted as of its arrival, confirmed privately."""
+        now = self.ctx.now()
+        guild_id, user_id = guild_id_of(interaction), interaction.user.id
+        with self._in_flight(poll_id):
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            if choice is None:
+                poll, previous = await self._retract(guild_id, poll_id, user_id, now)
+                text = render.retract_text(poll, previous)
+            else:
+                poll, click = await self._vote(guild_id, poll_id, user_id, choice, now)
+                text = render.vote_text(poll, click)
+        await reply(interaction, text)
+
+    async def record_vote(
+        self, guild_id: int, poll_id: int, user_id: int, position: int, now: datetime | None = None
+    ) -> tuple[PollInfo, Click]:
+        """Record one click on an answer received at `now` (default: the clock's now)."""
+        now = now or self.ctx.now()
+        with self._in_flight(poll_id):
+            return await self._vote(guild_id, poll_id, user_id, position, now)
+
+    async def retract_vote(
+        self, guild_id: int, poll_id: int, user_id: int, now: datetime | None = None
+    ) -> tuple[PollInfo, frozenset[int]]:
+        now = now or self.ctx.now()
+        with self._in_flight(poll_id):
+            return await self._retract(guild_id, poll_id, user_id, now)
+
+    async def _vote(
+        self, guild_id: int, poll_id: int, user_id: int, position: int, now: datetime
+    ) -> tuple[PollInfo, Click]:
+        """The write is one serialised store transaction, which also decides whether the poll still
+        takes votes (so a vote and the seal never overlap)."""
+        store = self.ctx.store
+        poll = await self._open_poll(guild_id, poll_id, now)
+        if not 0 <= position < len(poll.options):
+            raise UserError(render.no_such_answer())
+        voter = await self._voter(poll, user_id)
+        profile = await store.get_profile(guild_id, user_id)
+        stakeholder = profile.stakeholder if profile else None
+        click = await store.cast_vote(guild_id, poll.id, voter, position, stakeholder, now)
+        if click is None:
+            raise UserError(render.closed_vote_text(poll))
+        return poll, click
+
+    async def _retract(
+        self, guild_id: int, poll_id: int, user_id: int, now: datetime
+    ) -> tuple[PollInfo, frozenset[int]]:
+        poll = await self._open_poll(guild_id, poll_id, now)
+        voter = await self._voter(poll, user_id)
+        previous = await self.ctx.store.retract_vote(guild_id, poll.id, voter, now)
+        if previous is None:
+            raise UserError(render.closed_vote_text(poll))
+        return poll, previous
+
+    async def _open_poll(self, guild_id: int, poll_id: int, now: datetime) -> PollInfo:
+        poll = await self.ctx.store.get_poll_by_id(poll_id)
+        if poll is None:
+            raise UserError(render.poll_gone())
+        if poll.guild_id != guild_id:
+            raise UserError(render.poll_elsewhere())
+        if not poll.accepts_votes(now):
+            raise UserError(render.closed_vote_text(poll))
+        return poll
+
+    async def _voter(self, poll: PollInfo, user_id: int) -> int | bytes:
+        """The Discord id for an open ballot; for a secret one, the keyed hash (the id goes no further)."""
+        if not poll.secret:
+            return user_id
+        salt = await self.ctx.store.poll_salt(poll.id)
+        if salt is None:
+            raise UserError(render.closed_vote_text(poll))
+        return voter_key(salt, poll.id, user_id)

@@ -1,0 +1,180 @@
+"""One ThemeCog instance per configured theme, each owning its own `/<slug>` command group.
+
+The rationale form (_form.py) and the Previous/Next buttons (_pages.py) keep no state in memory:
+their custom ids carry the theme, stance and page, and the bot answers them from the store. A form
+submitted twenty minutes later, or after a restart, still records the position; an old page's
+buttons still turn.
+"""
+
+from __future__ import annotations
+
+import math
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.context import Context
+from bot.core.models import Attribution
+from bot.core.tally import tally_counts
+from bot.interactions import UserError, answered, guild_id_of, reply, submitted_value
+from bot.render.charts import chart_file, tally_chart_png
+from bot.render.discord import themes as render
+from bot.render.discord.limits import clip
+from bot.settings import ThemeConfig
+from cogs.themes._form import RATIONALE_FIELD, RATIONALE_FORM, clean_rationale, rationale_form
+from cogs.themes._pages import ThemeDirectory
+
+
+def cog_name(slug: str) -> str:
+    return f"Theme:{slug}"
+
+
+class ThemeCog(commands.Cog):
+    """The cog for one theme. discord.py fixes a GroupCog's name per class, so the group is built here."""
+
+    def __init__(self, bot: commands.Bot, ctx: Context, theme: ThemeConfig, directory: ThemeDirectory) -> None:
+        self.bot = bot
+        self.ctx = ctx
+        self.theme = theme
+        self.directory = directory
+        self.__cog_name__ = cog_name(theme.slug)
+        self.group = self._build_group()
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.group)
+        self.directory.join(self.bot, self.theme.slug, self)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.group.name)
+        self.directory.leave(self.bot, self.theme.slug)
+
+    def _build_group(self) -> app_commands.Group:
+        theme = self.theme
+        group = app_commands.Group(name=theme.slug, description=clip(f"Theme: {theme.title}", 100), guild_only=True)
+        choices = [app_commands.Choice(name=stance.label, value=stance.key) for stance in theme.stances]
+
+        @group.command(name="about", description="The question, its context, the stances and participation")
+        @answered
+        async def about(interaction: discord.Interaction) -> None:
+            await self.about(interaction)
+
+        @group.command(name="position", description="Record or replace your position on this theme")
+        @app_commands.describe(
+            stance="Your stance on the question",
+            rationale="Why (up to 1000 characters); leave it out to write it in a form",
+        )
+        @app_commands.choices(stance=choices)
+        @answered
+        async def position(interaction: discord.Interaction, stance: str, rationale: str | None = None) -> None:
+            await self.position(interaction, stance, rationale)
+
+        @group.command(name="withdraw", description="Withdraw your position on this theme")
+        @answered
+        async def withdraw(interaction: discord.Interaction) -> None:
+            await self.withdraw(interaction)
+
+        @group.command(name="tally", description="Counts per stance, overall and by stakeholder group")
+        @answered
+        async def tally_command(interaction: discord.Interaction) -> None:
+            await self.tally(interaction)
+
+        @group.command(name="positions", description="Read others' rationales, five a page")
+        @app_commands.describe(stance="Only positions with this stance")
+        @app_commands.choices(stance=choices)
+        @answered
+        async def positions(interaction: discord.Interaction, stance: str | None = None) -> None:
+            await self.positions(interaction, stance)
+
+        return group
+
+    def _check_stance(self, stance: str) -> str:
+        if self.theme.stance(stance) is None:
+            raise UserError(render.not_a_stance(self.theme, stance))
+        return stance
+
+    async def about(self, interaction: discord.Interaction) -> None:
+        participants = await self.ctx.store.count_participants(guild_id_of(interaction), self.theme.slug)
+        await reply(interaction, embed=render.about_embed(self.theme, participants))
+
+    async def position(self, interaction: discord.Interaction, stance: str, rationale: str | None) -> None:
+        """With a rationale, record it; without one, open the form prefilled with the current rationale."""
+        if rationale is not None:
+            await self.record(interaction, stance, rationale)
+            return
+        self._check_stance(stance)
+        current = await self.ctx.store.get_position(guild_id_of(interaction), self.theme.slug, interaction.user.id)
+        form = rationale_form(self.theme, stance, current.rationale if current else None)
+        await interaction.response.send_modal(form)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Record a submitted rationale form for this theme, however long ago it was opened."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        match = RATIONALE_FORM.fullmatch(str((interaction.data or {}).get("custom_id", "")))
+        if match is None or match["slug"] != self.theme.slug:
+            return
+        await self.submitted(interaction, match["stance"])
+
+    @answered
+    async def submitted(self, interaction: discord.Interaction, stance: str) -> None:
+        text = submitted_value(interaction.data, RATIONALE_FIELD)
+        await self.record(interaction, stance, text or "")
+
+    async def record(self, interaction: discord.Interaction, stance: str, raw: str | None) -> None:
+        self._check_stance(stance)
+        rationale = clean_rationale(raw)
+        guild_id = guild_id_of(interaction)
+        previous = await self.ctx.store.get_position(guild_id, self.theme.slug, interaction.user.id)
+        await self.ctx.store.record_position(
+            guild_id,
+            self.theme.slug,
+            interaction.user.id,
+            interaction.user.display_name,
+            stance,
+            rationale,
+            self.ctx.now(),
+        )
+        await reply(interaction, render.position_confirmation(self.theme, stance, previous, rationale, raw))
+
+    async def withdraw(self, interaction: discord.Interaction) -> None:
+        removed = await self.ctx.store.withdraw_position(
+            guild_id_of(interaction), self.theme.slug, interaction.user.id, self.ctx.now()
+        )
+        await reply(interaction, render.withdrawn(self.theme, removed))
+
+    async def tally(self, interaction: discord.Interaction) -> None:
+        """Deferred first: drawing the chart can outlast Discord's 3-second deadline on a busy host."""
+        guild_id = guild_id_of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        counts = await self.ctx.store.stance_counts(guild_id, self.theme.slug)
+        result = tally_counts(counts, [(stance.key, stance.label) for stance in self.theme.stances])
+        embed = render.tally_embed(self.theme, result)
+        chart = None
+        if result.total:
+            chart = await chart_file(embed, f"tally-{self.theme.slug}.png", tally_chart_png, self.theme.title, result)
+        await reply(interaction, embed=embed, file=chart)
+
+    async def positions(self, interaction: discord.Interaction, stance: str | None) -> None:
+        if stance is not None:
+            self._check_stance(stance)
+        embed, view = await self.page(guild_id_of(interaction), stance, 0)
+        await reply(interaction, embed=embed, view=view)
+
+    async def turn_page(self, interaction: discord.Interaction, stance: str | None, page: int) -> None:
+        embed, view = await self.page(guild_id_of(interaction), stance, page)
+        await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none())
+
+    async def page(self, guild_id: int, stance: str | None, page: int) -> tuple[discord.Embed, discord.ui.View]:
+        """One page of positions, read afresh (so it is never stale), with its Previous/Next buttons."""
+        store, slug = self.ctx.store, self.theme.slug
+        total = await store.count_participants(guild_id, slug, stance)
+        pages = max(1, math.ceil(total / render.PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        shown = await store.list_positions(
+            guild_id, slug, stance, limit=render.PAGE_SIZE, offset=page * render.PAGE_SIZE
+        )
+        named = self.ctx.settings.privacy.attribution == Attribution.NAMED
+        embed = render.positions_embed(self.theme, shown, page, pages, total, stance, named)
+        return embed, self.directory.page_view(slug, stance, page, pages)
