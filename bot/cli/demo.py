@@ -1,4 +1,4 @@
-"""`python -m bot demo`: the offline rehearsal, with no token and no network (see bot/demo/)."""
+"""`python -m bot demo`: the offline rehearsal, with no token and no network (see rehearsal/)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_demo_command(args: argparse.Namespace) -> int:
-    from bot.demo import DEFAULT_SEED, DemoError, run_demo
+    from rehearsal import DEFAULT_SEED, DemoError, run_demo
 
     root = logging.getLogger()
     level = root.level

@@ -17,14 +17,14 @@ import pytest
 from matplotlib.image import imread
 
 from bot.cli import main
-from bot.demo import DEFAULT_SEED, DemoResult, run_demo
-from bot.demo.ballots import final_counts, plan_polls
-from bot.demo.rehearsal import discord_times
-from bot.demo.roster import ROSTER
-from bot.demo.script import LATER_CHANGES, SESSION_CHANGES, WITHDRAWALS, final_positions, plan_positions
-from bot.demo.timeline import Calendar
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
 from bot.settings import PollSettings, Settings
+from rehearsal import DEFAULT_SEED, DemoResult, run_demo
+from rehearsal.ballots import final_counts, plan_polls
+from rehearsal.rehearsal import discord_times
+from rehearsal.roster import ROSTER
+from rehearsal.script import LATER_CHANGES, SESSION_CHANGES, WITHDRAWALS, final_positions, plan_positions
+from rehearsal.timeline import Calendar
 
 STANCE_LINE = re.compile(r"^> (?P<label>.+): (?P<count>\d+) \((?P<pct>\d+)%\)\s*$")
 
@@ -212,7 +212,7 @@ def replayed_open_votes(record: str, number: int) -> Counter[str]:
 
 def script_polls():
     calendar = Calendar.from_session(Settings.load(None).session)
-    rng = Random(f"{DEFAULT_SEED}:polls")  # each chapter's own stream (bot/demo/rehearsal.py:ordered_steps)
+    rng = Random(f"{DEFAULT_SEED}:polls")  # each chapter's own stream (rehearsal/rehearsal.py:ordered_steps)
     return calendar, *plan_polls(ROSTER, calendar, PollSettings().closing_soon, rng)
 
 

@@ -10,14 +10,14 @@ from functools import partial
 from random import Random
 from typing import TYPE_CHECKING
 
-from bot.demo.rehearsal import DemoError, expect
-from bot.demo.roster import ROSTER, Participant
-from bot.demo.script import Move, final_positions, plan_positions
-from bot.demo.timeline import Calendar, Step
 from bot.forum import REGIONS, STAKEHOLDERS
+from rehearsal.rehearsal import DemoError, expect
+from rehearsal.roster import ROSTER, Participant
+from rehearsal.script import Move, final_positions, plan_positions
+from rehearsal.timeline import Calendar, Step
 
 if TYPE_CHECKING:
-    from bot.demo.rehearsal import Rehearsal
+    from rehearsal.rehearsal import Rehearsal
 
 
 class PositionsChapter:

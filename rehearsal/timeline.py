@@ -2,7 +2,7 @@
 
 A rehearsal is a list of chapters. Each chapter contributes steps (an action at a moment on the
 forum's calendar) and, once the whole timeline has run, may add sections to the record. The runner
-(bot/demo/rehearsal.py) merges every chapter's steps in time order, moves SimCord's virtual clock
+(rehearsal/rehearsal.py) merges every chapter's steps in time order, moves SimCord's virtual clock
 to each one (stopping on the way wherever the bot's scheduled work falls due, and ticking the bot
 there), and runs it. Polls and digests join the rehearsal as further chapters, without touching the
 runner or the chapters that exist.
@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 import discord
 
 if TYPE_CHECKING:
-    from bot.demo.rehearsal import Rehearsal
     from bot.settings import SessionSettings
+    from rehearsal.rehearsal import Rehearsal
 
 #: How long before the live session the online discussion opens, and how long it runs after it.
 OPENS_BEFORE = timedelta(days=21)

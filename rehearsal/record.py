@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 from bot.forum import REGIONS, STAKEHOLDERS
 
 if TYPE_CHECKING:
-    from bot.demo.rehearsal import Rehearsal
-    from bot.demo.timeline import Calendar
+    from rehearsal.rehearsal import Rehearsal
+    from rehearsal.timeline import Calendar
 
 
 def _day(calendar: Calendar, moment: datetime) -> str:

@@ -17,9 +17,9 @@ from pathlib import Path
 from random import Random
 from typing import TYPE_CHECKING
 
-from bot.demo.roster import FACILITATOR, Participant
-from bot.demo.timeline import Calendar, Chapter, Entry, Section, Step
 from bot.settings import Settings, ThemeConfig
+from rehearsal.roster import FACILITATOR, Participant
+from rehearsal.timeline import Calendar, Chapter, Entry, Section, Step
 
 if TYPE_CHECKING:
     import discord

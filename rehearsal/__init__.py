@@ -11,15 +11,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.demo.digests import CHARTS_DIR, DIGESTS_DIR, DigestsChapter
-from bot.demo.polls import PollsChapter
-from bot.demo.positions import PositionsChapter
-from bot.demo.record import write_record
-from bot.demo.rehearsal import DemoError, Rehearsal, build_world, ordered_steps
-from bot.demo.roster import ROSTER, Participant
-from bot.demo.tallies import TallyChapter, ThemeResult
-from bot.demo.timeline import Calendar, Chapter, ForumClock
 from bot.settings import Settings
+from rehearsal.digests import CHARTS_DIR, DIGESTS_DIR, DigestsChapter
+from rehearsal.polls import PollsChapter
+from rehearsal.positions import PositionsChapter
+from rehearsal.record import write_record
+from rehearsal.rehearsal import DemoError, Rehearsal, build_world, ordered_steps
+from rehearsal.roster import ROSTER, Participant
+from rehearsal.tallies import TallyChapter, ThemeResult
+from rehearsal.timeline import Calendar, Chapter, ForumClock
 
 DEFAULT_SEED = 2012
 DEFAULT_OUT = Path("demo-out")
