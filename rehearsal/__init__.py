@@ -1,6 +1,6 @@
 """The offline rehearsal (`python -m bot demo`): the real bot, a simulated forum, a written record.
 
-Entry point: `await run_demo(out_dir)`. The rehearsal is a list of chapters (see timeline.py);
+Entry point: `await run_demo(out_dir)`. The rehearsal is a list of chapters (see rehearsal.py);
 to extend it (polls, digests), write a chapter module beside these and add it in
 `default_chapters()`.
 """
@@ -16,10 +16,10 @@ from rehearsal.digests import CHARTS_DIR, DIGESTS_DIR, DigestsChapter
 from rehearsal.polls import PollsChapter
 from rehearsal.positions import PositionsChapter
 from rehearsal.record import write_record
-from rehearsal.rehearsal import DemoError, Rehearsal, build_world, ordered_steps
+from rehearsal.rehearsal import Chapter, DemoError, Rehearsal, build_world, ordered_steps
 from rehearsal.roster import ROSTER, Participant
 from rehearsal.tallies import TallyChapter, ThemeResult
-from rehearsal.timeline import Calendar, Chapter, ForumClock
+from rehearsal.timeline import Calendar, ForumClock
 
 DEFAULT_SEED = 2012
 DEFAULT_OUT = Path("demo-out")

@@ -21,8 +21,8 @@ from bot.render.digest_html import digest_html
 from bot.render.digest_markdown import JOINED, WITHDREW, digest_markdown
 from bot.store.digests import load_digest_source
 from rehearsal.record import short_time
-from rehearsal.rehearsal import DemoError, discord_times, expect
-from rehearsal.timeline import Calendar, Section, Step
+from rehearsal.rehearsal import DemoError, Step, discord_times, expect
+from rehearsal.timeline import Calendar, Section
 
 if TYPE_CHECKING:
     import discord

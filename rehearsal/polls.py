@@ -21,10 +21,10 @@ from bot.settings import PollSettings
 from rehearsal.ballots import Click, PollSpec, ballots_at, final_counts, plan_polls
 from rehearsal.digests import CHARTS_DIR
 from rehearsal.record import quoted, short_time
-from rehearsal.rehearsal import DemoError, expect
+from rehearsal.rehearsal import DemoError, Step, expect
 from rehearsal.roster import ROSTER, Participant
 from rehearsal.tallies import embed_as_text, stance_counts
-from rehearsal.timeline import Calendar, Section, Step
+from rehearsal.timeline import Calendar, Section
 
 if TYPE_CHECKING:
     import discord

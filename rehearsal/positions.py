@@ -11,10 +11,10 @@ from random import Random
 from typing import TYPE_CHECKING
 
 from bot.forum import REGIONS, STAKEHOLDERS
-from rehearsal.rehearsal import DemoError, expect
+from rehearsal.rehearsal import DemoError, Step, expect
 from rehearsal.roster import ROSTER, Participant
 from rehearsal.script import Move, final_positions, plan_positions
-from rehearsal.timeline import Calendar, Step
+from rehearsal.timeline import Calendar
 
 if TYPE_CHECKING:
     from rehearsal.rehearsal import Rehearsal

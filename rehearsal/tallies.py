@@ -14,8 +14,8 @@ from random import Random
 from typing import TYPE_CHECKING
 
 from rehearsal.record import quoted
-from rehearsal.rehearsal import DemoError, expect
-from rehearsal.timeline import Calendar, Section, Step
+from rehearsal.rehearsal import DemoError, Step, expect
+from rehearsal.timeline import Calendar, Section
 
 if TYPE_CHECKING:
     import discord
