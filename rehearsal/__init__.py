@@ -78,7 +78,7 @@ async def run_demo(
     try:
         import simcord
     except ImportError:
-        raise DemoError("the demo needs SimCord: install the test extras (pip install -e '.[test]')") from None
+        raise DemoError("the demo needs SimCord: install the demo extra (pip install -e '.[demo]')") from None
     from bot import create_bot
 
     started = time.perf_counter()

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import sqlite3
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -132,6 +133,30 @@ def test_demo_command_prints_the_tallies_and_repeats_itself_exactly(rehearsed, t
     assert written == sorted(path.relative_to(tmp_path / "b") for path in (tmp_path / "b").glob("*/*.*"))
     for path in written:
         assert (tmp_path / "b" / path).read_bytes() == (rehearsed.out / path).read_bytes(), path
+
+
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        (
+            "simcord",
+            "concord demo: the offline rehearsal needs SimCord, which is not installed: "
+            "pip install -e '.[demo]' (or make demo)",
+        ),
+        (
+            "rehearsal",
+            "concord demo: the offline rehearsal is not part of the installed bot: "
+            "run it from a checkout of Concord (make demo)",
+        ),
+    ],
+)
+def test_without_the_demo_extra_the_demo_command_says_what_to_install(module, line, monkeypatch, tmp_path, capsys):
+    """A bot installed without SimCord (or without the checkout's rehearsal) answers in one line, with status 2."""
+    monkeypatch.setitem(sys.modules, module, None)  # importing it now fails as if it were not installed
+    assert main(["demo", "--out", str(tmp_path / "out")]) == 2
+    printed = capsys.readouterr()
+    assert (printed.out, printed.err) == ("", line + "\n")
+    assert not (tmp_path / "out").exists()
 
 
 def test_the_roster_spans_every_stakeholder_group_and_region():
