@@ -1,7 +1,7 @@
 """Chapter "positions": participants set profiles and take, change and withdraw positions.
 
 Every move goes through the real slash commands (and, for some, the rationale modal), and the
-bot's answer is checked, so a rehearsal that completes is also an end-to-end check of issue A.
+bot's answer is checked, so a rehearsal that completes is also an end-to-end check of profiles and positions.
 """
 
 from __future__ import annotations
