@@ -2,33 +2,38 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# One venv, and one stamp per extra: `make demo` installs the bot with `.[demo]` (SimCord), the
+# other targets with `.[test]` (SimCord, pytest, ruff); each again whenever pyproject.toml changes.
+DEMO := $(VENV)/.installed-demo
+TEST := $(VENV)/.installed-test
 
 .PHONY: demo test lint format bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
 
-demo: $(STAMP)
+$(VENV)/.installed-%: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[$*]'
+	touch $@
+
+demo: $(DEMO)
 	$(BIN)/python -m bot demo --out demo-out
 
-test: $(STAMP)
+test: $(TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(TEST)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP)
+bench: $(TEST)
 	$(BIN)/python -m bench.run
 
 clean:

@@ -1,6 +1,6 @@
 """Positions and tallies at forum scale, measured by hand: `python -m bench.tally_bench [--participants 1000]`.
 
-What issue A's commands cost with many participants, on a real SQLite file (WAL, as in production):
+What the position and tally commands cost with many participants, on a real SQLite file (WAL, as in production):
 - recording: every participant sets a profile and takes a position on each of the five themes,
   through the store methods the cogs call (one transaction per position, history appended), first
   one after another, then as a concurrent burst (asyncio.gather);

@@ -1,4 +1,4 @@
--- Issue A: participants' profiles, their current position per theme, and the append-only history.
+-- Positions and profiles: participants' profiles, their current position per theme, and the append-only history.
 -- Times are UTC text in one fixed format (YYYY-MM-DDTHH:MM:SS.ffffffZ), so they sort as they compare.
 
 CREATE TABLE profiles (

@@ -1,4 +1,4 @@
--- Issue B: facilitator polls, numbered per server, with secret ballots and restart-safe closing.
+-- Polls: facilitator polls, numbered per server, with secret ballots and restart-safe closing.
 -- Times are UTC text in one fixed format (YYYY-MM-DDTHH:MM:SS.ffffffZ), so they sort as they compare.
 -- Option positions are 0-based, in the order the facilitator typed them.
 

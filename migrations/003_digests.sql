@@ -1,4 +1,4 @@
--- Issue C: where each server's digests go, and what became of every digest occurrence.
+-- Digests: where each server's digests go, and what became of every digest occurrence.
 -- Times are UTC text in one fixed format (YYYY-MM-DDTHH:MM:SS.ffffffZ), so they sort as they compare.
 
 -- A server gets scheduled digests once an organiser picks a channel. configured_at is the first

@@ -1,12 +1,25 @@
-"""`python -m bot demo`: the offline rehearsal, with no token and no network (see bot/demo/)."""
+"""`python -m bot demo`: the offline rehearsal, with no token and no network (see rehearsal/).
+
+The rehearsal is a client of the bot, like bench/: it lives beside the bot in a checkout, and its
+simulated Discord (SimCord) is the `demo` extra. Both are imported only when the command runs, so the
+bot itself (`python -m bot run`) never needs them.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
 import sys
 from pathlib import Path
+
+#: What to say when `python -m bot demo` cannot start the rehearsal, by the missing module, in the order checked.
+MISSING = {
+    "rehearsal": "the offline rehearsal is not part of the installed bot: run it from a checkout of Concord "
+    "(make demo)",
+    "simcord": "the offline rehearsal needs SimCord, which is not installed: pip install -e '.[demo]' (or make demo)",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_demo_command(args: argparse.Namespace) -> int:
-    from bot.demo import DEFAULT_SEED, DemoError, run_demo
+    missing = missing_part()
+    if missing is not None:
+        print(f"concord demo: {missing}", file=sys.stderr)
+        return 2
+    from rehearsal import DEFAULT_SEED, DemoError, run_demo
 
     root = logging.getLogger()
     level = root.level
@@ -49,6 +66,15 @@ def run_demo_command(args: argparse.Namespace) -> int:
         f"(Markdown and HTML) and {charts} charts, in {result.seconds:.1f} s."
     )
     return 0
+
+
+def missing_part() -> str | None:
+    """What keeps the rehearsal from starting, if anything: one line, rather than a traceback.
+
+    The modules are looked up, not imported: importing SimCord wakes discord.py's start-up warnings,
+    which the command keeps quiet until it has lowered the log level.
+    """
+    return next((message for module, message in MISSING.items() if importlib.util.find_spec(module) is None), None)
 
 
 def plain(text: str) -> str:

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import sqlite3
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,14 +18,14 @@ import pytest
 from matplotlib.image import imread
 
 from bot.cli import main
-from bot.demo import DEFAULT_SEED, DemoResult, run_demo
-from bot.demo.ballots import final_counts, plan_polls
-from bot.demo.rehearsal import discord_times
-from bot.demo.roster import ROSTER
-from bot.demo.script import LATER_CHANGES, SESSION_CHANGES, WITHDRAWALS, final_positions, plan_positions
-from bot.demo.timeline import Calendar
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
 from bot.settings import PollSettings, Settings
+from rehearsal import DEFAULT_SEED, DemoResult, run_demo
+from rehearsal.ballots import final_counts, plan_polls
+from rehearsal.rehearsal import discord_times
+from rehearsal.roster import ROSTER
+from rehearsal.script import LATER_CHANGES, SESSION_CHANGES, WITHDRAWALS, final_positions, plan_positions
+from rehearsal.timeline import Calendar
 
 STANCE_LINE = re.compile(r"^> (?P<label>.+): (?P<count>\d+) \((?P<pct>\d+)%\)\s*$")
 
@@ -134,6 +135,30 @@ def test_demo_command_prints_the_tallies_and_repeats_itself_exactly(rehearsed, t
         assert (tmp_path / "b" / path).read_bytes() == (rehearsed.out / path).read_bytes(), path
 
 
+@pytest.mark.parametrize(
+    ("module", "line"),
+    [
+        (
+            "simcord",
+            "concord demo: the offline rehearsal needs SimCord, which is not installed: "
+            "pip install -e '.[demo]' (or make demo)",
+        ),
+        (
+            "rehearsal",
+            "concord demo: the offline rehearsal is not part of the installed bot: "
+            "run it from a checkout of Concord (make demo)",
+        ),
+    ],
+)
+def test_without_the_demo_extra_the_demo_command_says_what_to_install(module, line, monkeypatch, tmp_path, capsys):
+    """A bot installed without SimCord (or without the checkout's rehearsal) answers in one line, with status 2."""
+    monkeypatch.setitem(sys.modules, module, None)  # importing it now fails as if it were not installed
+    assert main(["demo", "--out", str(tmp_path / "out")]) == 2
+    printed = capsys.readouterr()
+    assert (printed.out, printed.err) == ("", line + "\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_the_roster_spans_every_stakeholder_group_and_region():
     assert len(ROSTER) == 40 and len({person.handle for person in ROSTER}) == 40
     assert set(Counter(p.stakeholder for p in ROSTER)) == set(STAKEHOLDERS)
@@ -212,7 +237,7 @@ def replayed_open_votes(record: str, number: int) -> Counter[str]:
 
 def script_polls():
     calendar = Calendar.from_session(Settings.load(None).session)
-    rng = Random(f"{DEFAULT_SEED}:polls")  # each chapter's own stream (bot/demo/rehearsal.py:ordered_steps)
+    rng = Random(f"{DEFAULT_SEED}:polls")  # each chapter's own stream (rehearsal/rehearsal.py:ordered_steps)
     return calendar, *plan_polls(ROSTER, calendar, PollSettings().closing_soon, rng)
 
 

@@ -1,5 +1,12 @@
 """The runner: the real bot in a SimCord simulated server, driven through every chapter's steps in time order.
 
+A rehearsal is a list of chapters. Each contributes steps (an action at a moment on the forum's
+calendar) and, once the whole timeline has run, may add sections to the record. The runner moves
+SimCord's virtual clock to each step in turn (stopping on the way wherever the bot's scheduled work
+falls due, and ticking the bot there) and runs it, so a new part of the rehearsal joins as a further
+chapter without touching the runner or the other chapters. `Step` and `Chapter` are defined here,
+beside the `Rehearsal` they are handed, so this module imports timeline.py and never the other way.
+
 No token and no network: SimCord plays Discord in-process. The bot is the production one
 (create_bot with real settings, real cogs, a real SQLite file in the output folder); only its
 clock is moved onto the forum's calendar (see ForumClock).
@@ -15,11 +22,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from random import Random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from bot.demo.roster import FACILITATOR, Participant
-from bot.demo.timeline import Calendar, Chapter, Entry, Section, Step
 from bot.settings import Settings, ThemeConfig
+from rehearsal.roster import FACILITATOR, Participant
+from rehearsal.timeline import Calendar, Entry, Section
 
 if TYPE_CHECKING:
     import discord
@@ -45,6 +52,29 @@ def expect(result: simcord.InteractionResult, *needles: str) -> str:
     if missing:
         raise DemoError(f"expected the bot to answer with {missing!r}; it answered: {text!r}")
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing that happens at `at` (forum time). `act` performs it through the simulated server."""
+
+    at: datetime
+    act: Callable[[Rehearsal], Awaitable[None]]
+    label: str = ""
+
+
+class Chapter(Protocol):
+    """A part of the rehearsal (positions, polls, digests, tallies)."""
+
+    name: str
+
+    def steps(self, calendar: Calendar, rng: Random) -> list[Step]:
+        """The chapter's steps; the rehearsal's seeded `rng` keeps them deterministic."""
+        ...
+
+    async def finish(self, rehearsal: Rehearsal) -> None:
+        """Runs once after the whole timeline: add record sections, console lines, files."""
+        ...
 
 
 @dataclass

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from random import Random
 from typing import Literal
 
-from bot.demo.roster import Camp, Participant
-from bot.demo.timeline import Calendar
-from bot.demo.voices import CHANGE_PREFIXES, RATIONALES, fits, text_of
+from rehearsal.roster import Camp, Participant
+from rehearsal.timeline import Calendar
+from rehearsal.voices import CHANGE_PREFIXES, RATIONALES, fits, text_of
 
 #: The stance each camp is drawn to on each theme; "evolve" is also everyone's middle ground.
 PREFERRED: dict[Camp, dict[str, str]] = {

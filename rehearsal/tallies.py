@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING
 
-from bot.demo.record import quoted
-from bot.demo.rehearsal import DemoError, expect
-from bot.demo.timeline import Calendar, Section, Step
+from rehearsal.record import quoted
+from rehearsal.rehearsal import DemoError, Step, expect
+from rehearsal.timeline import Calendar, Section
 
 if TYPE_CHECKING:
     import discord
 
-    from bot.demo.rehearsal import Rehearsal
+    from rehearsal.rehearsal import Rehearsal
 
 STANCE_LINE = re.compile(r"^(?P<label>.+): (?P<count>\d+) \((?P<pct>\d+)%\)$")
 PARTICIPANTS_LINE = re.compile(r"Participants: (\d+)")

@@ -1,7 +1,7 @@
 """Chapter "positions": participants set profiles and take, change and withdraw positions.
 
 Every move goes through the real slash commands (and, for some, the rationale modal), and the
-bot's answer is checked, so a rehearsal that completes is also an end-to-end check of issue A.
+bot's answer is checked, so a rehearsal that completes is also an end-to-end check of profiles and positions.
 """
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from functools import partial
 from random import Random
 from typing import TYPE_CHECKING
 
-from bot.demo.rehearsal import DemoError, expect
-from bot.demo.roster import ROSTER, Participant
-from bot.demo.script import Move, final_positions, plan_positions
-from bot.demo.timeline import Calendar, Step
 from bot.render.wording import group_label
+from rehearsal.rehearsal import DemoError, Step, expect
+from rehearsal.roster import ROSTER, Participant
+from rehearsal.script import Move, final_positions, plan_positions
+from rehearsal.timeline import Calendar
 
 if TYPE_CHECKING:
-    from bot.demo.rehearsal import Rehearsal
+    from rehearsal.rehearsal import Rehearsal
 
 
 class PositionsChapter:

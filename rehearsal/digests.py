@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING
 
 from bot.core.digest import Digest, build_digest
 from bot.core.schedule import DigestPlan, RunState, RunStatus
-from bot.demo.record import short_time
-from bot.demo.rehearsal import DemoError, discord_times, expect
-from bot.demo.timeline import Calendar, Section, Step
 from bot.render.digest_html import digest_html
 from bot.render.digest_markdown import JOINED, WITHDREW, digest_markdown
 from bot.render.discord.digests import digest_parts
 from bot.render.wording import digest_title, shift_basis
 from bot.store.digests import load_digest_source
+from rehearsal.record import short_time
+from rehearsal.rehearsal import DemoError, Step, discord_times, expect
+from rehearsal.timeline import Calendar, Section
 
 if TYPE_CHECKING:
     import discord
     import simcord
 
-    from bot.demo.rehearsal import Rehearsal
+    from rehearsal.rehearsal import Rehearsal
 
 DIGESTS_DIR = "digests"
 CHARTS_DIR = "charts"

@@ -5,7 +5,7 @@ person or body is made to say anything. The spread follows who joined IGF 2012 r
 stakeholder groups, all five UN regional groups, and most voices from developing countries.
 
 Each participant leans towards one "camp" on enhanced cooperation, which the script turns into
-likely stances (see bot/demo/script.py):
+likely stances (see rehearsal/script.py):
 - `reform`: existing arrangements leave governments without a place; a new intergovernmental home is needed.
 - `evolve`: the pieces exist but must be improved and better connected; analyse before building.
 - `keep`: the distributed multistakeholder model already is enhanced cooperation; do not centralise it.

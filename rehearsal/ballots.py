@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from random import Random
 from typing import Literal
 
-from bot.demo.roster import Camp, Participant
-from bot.demo.script import moment_between, waking
-from bot.demo.timeline import Calendar
+from rehearsal.roster import Camp, Participant
+from rehearsal.script import moment_between, waking
+from rehearsal.timeline import Calendar
 
 CAMP_ANSWER = 0.7  # share of voters who pick the answer their camp leans to
 LATE_VOTERS = 2  # per poll: voters who only click after the closing-soon notice

@@ -1,6 +1,6 @@
 """The offline rehearsal (`python -m bot demo`): the real bot, a simulated forum, a written record.
 
-Entry point: `await run_demo(out_dir)`. The rehearsal is a list of chapters (see timeline.py);
+Entry point: `await run_demo(out_dir)`. The rehearsal is a list of chapters (see rehearsal.py);
 to extend it (polls, digests), write a chapter module beside these and add it in
 `default_chapters()`.
 """
@@ -11,15 +11,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.demo.digests import CHARTS_DIR, DIGESTS_DIR, DigestsChapter
-from bot.demo.polls import PollsChapter
-from bot.demo.positions import PositionsChapter
-from bot.demo.record import write_record
-from bot.demo.rehearsal import DemoError, Rehearsal, build_world, ordered_steps
-from bot.demo.roster import ROSTER, Participant
-from bot.demo.tallies import TallyChapter, ThemeResult
-from bot.demo.timeline import Calendar, Chapter, ForumClock
 from bot.settings import Settings
+from rehearsal.digests import CHARTS_DIR, DIGESTS_DIR, DigestsChapter
+from rehearsal.polls import PollsChapter
+from rehearsal.positions import PositionsChapter
+from rehearsal.record import write_record
+from rehearsal.rehearsal import Chapter, DemoError, Rehearsal, build_world, ordered_steps
+from rehearsal.roster import ROSTER, Participant
+from rehearsal.tallies import TallyChapter, ThemeResult
+from rehearsal.timeline import Calendar, ForumClock
 
 DEFAULT_SEED = 2012
 DEFAULT_OUT = Path("demo-out")
@@ -78,7 +78,7 @@ async def run_demo(
     try:
         import simcord
     except ImportError:
-        raise DemoError("the demo needs SimCord: install the test extras (pip install -e '.[test]')") from None
+        raise DemoError("the demo needs SimCord: install the demo extra (pip install -e '.[demo]')") from None
     from bot import create_bot
 
     started = time.perf_counter()

@@ -12,8 +12,8 @@ from bot.forum import STAKEHOLDERS
 from bot.render.wording import group_label
 
 if TYPE_CHECKING:
-    from bot.demo.rehearsal import Rehearsal
-    from bot.demo.timeline import Calendar
+    from rehearsal.rehearsal import Rehearsal
+    from rehearsal.timeline import Calendar
 
 
 def _day(calendar: Calendar, moment: datetime) -> str:

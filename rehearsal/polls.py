@@ -15,22 +15,22 @@ from functools import partial
 from random import Random
 from typing import TYPE_CHECKING
 
-from bot.demo.ballots import Click, PollSpec, ballots_at, final_counts, plan_polls
-from bot.demo.digests import CHARTS_DIR
-from bot.demo.record import quoted, short_time
-from bot.demo.rehearsal import DemoError, expect
-from bot.demo.roster import ROSTER, Participant
-from bot.demo.tallies import embed_as_text, stance_counts
-from bot.demo.timeline import Calendar, Section, Step
 from bot.render.charts import poll_chart_png
 from bot.render.discord.polls import retract_label
 from bot.settings import PollSettings
+from rehearsal.ballots import Click, PollSpec, ballots_at, final_counts, plan_polls
+from rehearsal.digests import CHARTS_DIR
+from rehearsal.record import quoted, short_time
+from rehearsal.rehearsal import DemoError, Step, expect
+from rehearsal.roster import ROSTER, Participant
+from rehearsal.tallies import embed_as_text, stance_counts
+from rehearsal.timeline import Calendar, Section
 
 if TYPE_CHECKING:
     import discord
 
     from bot.core.polls import PollInfo
-    from bot.demo.rehearsal import Rehearsal
+    from rehearsal.rehearsal import Rehearsal
 
 
 @dataclass(frozen=True, slots=True)

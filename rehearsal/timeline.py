@@ -1,26 +1,19 @@
-"""The rehearsal's building blocks: the forum calendar, the clock, timeline steps and chapters.
+"""The rehearsal's calendar and clock, and the pieces of its record: timeline entries and sections.
 
-A rehearsal is a list of chapters. Each chapter contributes steps (an action at a moment on the
-forum's calendar) and, once the whole timeline has run, may add sections to the record. The runner
-(bot/demo/rehearsal.py) merges every chapter's steps in time order, moves SimCord's virtual clock
-to each one (stopping on the way wherever the bot's scheduled work falls due, and ticking the bot
-there), and runs it. Polls and digests join the rehearsal as further chapters, without touching the
-runner or the chapters that exist.
+Plain building blocks that know nothing of the runner (rehearsal.py): the runner, the chapters and
+the record all import them, and this module imports none of those, so the arrows run one way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from random import Random
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import discord
 
 if TYPE_CHECKING:
-    from bot.demo.rehearsal import Rehearsal
     from bot.settings import SessionSettings
 
 #: How long before the live session the online discussion opens, and how long it runs after it.
@@ -73,29 +66,6 @@ class ForumClock:
         if self.offset is None:
             self.offset = self.start - virtual
         return virtual + self.offset
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    """One thing that happens at `at` (forum time). `act` performs it through the simulated server."""
-
-    at: datetime
-    act: Callable[[Rehearsal], Awaitable[None]]
-    label: str = ""
-
-
-class Chapter(Protocol):
-    """A part of the rehearsal (positions, tallies, later polls and digests)."""
-
-    name: str
-
-    def steps(self, calendar: Calendar, rng: Random) -> list[Step]:
-        """The chapter's steps; the rehearsal's seeded `rng` keeps them deterministic."""
-        ...
-
-    async def finish(self, rehearsal: Rehearsal) -> None:
-        """Runs once after the whole timeline: add record sections, console lines, files."""
-        ...
 
 
 @dataclass(slots=True)
