@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ParamSpec
 
@@ -102,7 +102,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         log.warning("could not tell the user about an error", exc_info=True)
 
 
-def answered(callback: Callable[P, Awaitable[None]]) -> Callable[P, Awaitable[None]]:
+def answered(callback: Callable[P, Coroutine[Any, Any, None]]) -> Callable[P, Coroutine[Any, Any, None]]:
     """The one way every callback (slash command, button, form) meets errors.
 
     A `UserError` becomes its polite ephemeral reply. Anything else is unexpected: a slash command
