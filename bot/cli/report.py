@@ -72,7 +72,7 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
     if not any(source.histories.values()):
         print(f"concord report: note: no positions recorded for guild {args.guild}", file=sys.stderr)
     if args.format == "csv":
-        from bot.render.csv_export import write_csv
+        from bot.render.report.csv_files import write_csv
 
         for path in write_csv(Path(args.out), settings, source, as_of):
             print(f"wrote {path}", file=sys.stderr)
@@ -96,16 +96,16 @@ async def _as_of(store: Store, guild_id: int, kind: str, now: datetime) -> datet
 def render(digest: Digest, fmt: str, out: Path | None) -> str:
     """The report text; Markdown written to a file gets its chart as a PNG beside it."""
     if fmt == "json":
-        from bot.render.digest_json import digest_json
+        from bot.render.report.json_data import digest_json
 
         return digest_json(digest)
     from bot.render.charts import digest_chart_png
 
     if fmt == "html":
-        from bot.render.digest_html import digest_html
+        from bot.render.report.html_page import digest_html
 
         return digest_html(digest, digest_chart_png(digest))
-    from bot.render.digest_markdown import digest_markdown
+    from bot.render.report.markdown import digest_markdown
 
     chart_name = None
     if out is not None:

@@ -20,8 +20,8 @@ from bot.demo.record import short_time
 from bot.demo.rehearsal import DemoError, discord_times, expect
 from bot.demo.timeline import Calendar, Section, Step
 from bot.render.digest_discord import digest_parts
-from bot.render.digest_html import digest_html
-from bot.render.digest_markdown import JOINED, WITHDREW, digest_markdown
+from bot.render.report.html_page import digest_html
+from bot.render.report.markdown import JOINED, WITHDREW, digest_markdown
 from bot.render.wording import digest_title, shift_basis
 from bot.store.digests import load_digest_source
 

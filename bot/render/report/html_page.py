@@ -13,7 +13,7 @@ from html import escape
 from bot.core.digest import Digest, ThemeDigest
 from bot.core.polls import ClosedPoll
 from bot.core.tally import GroupTally
-from bot.render.digest_markdown import JOINED, WITHDREW, attribution_note, is_empty, local_time, shift_label, signed
+from bot.render.report.markdown import JOINED, WITHDREW, attribution_note, is_empty, local_time, shift_label, signed
 from bot.render.wording import author, digest_heading, group_label, missing_groups, shift_heading
 
 CSS = """
