@@ -22,7 +22,8 @@ from bot.core.polls import (
 from bot.core.polls import results as tally
 from bot.interactions import UserError, is_facilitator, reply
 from bot.render import polls as render
-from bot.render.charts import chart_file, poll_chart_png
+from bot.render.charts import poll_chart_png
+from bot.render.discord_files import chart_file
 from bot.render.limits import clip
 from bot.render.wording import poll_problem
 from cogs.poll_buttons import COG_NAME, PollButton, poll_view

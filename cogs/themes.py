@@ -17,7 +17,8 @@ from discord.ext import commands
 
 from bot.core.tally import tally_counts
 from bot.interactions import UserError, answer_user_errors, guarded, reply, submitted_value
-from bot.render.charts import chart_file, tally_chart_png
+from bot.render.charts import tally_chart_png
+from bot.render.discord_files import chart_file
 from bot.render.limits import clip
 from bot.render.themes import PAGE_SIZE, about_embed, position_confirmation, positions_embed, tally_embed
 from bot.settings import ThemeConfig

@@ -6,13 +6,11 @@ in a running bot) and kept small, so a chart costs tens of milliseconds, not sec
 
 from __future__ import annotations
 
-import asyncio
 import io
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import discord
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -124,10 +122,3 @@ def poll_chart_png(poll: ClosedPoll | PollResults, question: str) -> bytes:
         tuple(option.percent for option in poll.options),
     )
     return bar_chart_png([panel])
-
-
-async def chart_file(embed: discord.Embed, filename: str, render: Callable[..., bytes], *args: object) -> discord.File:
-    """Render a chart off the event loop and show it as the embed's image; returns the file to send with it."""
-    png = await asyncio.to_thread(render, *args)
-    embed.set_image(url=f"attachment://{filename}")
-    return discord.File(io.BytesIO(png), filename=filename)
