@@ -323,9 +323,9 @@ def poll_heading(number: int, question: str) -> str:
     return _("Poll #{number}: {question}").format(number=number, question=question)
 
 
-def poll_closed_line(closed_at: datetime, zone: str, *, voters: int, secret: bool) -> str:
-    """When a poll closed, how many voted, and whether the ballot was secret."""
-    time = local_time(closed_at, zone)
+def poll_closed_line(closed_at: datetime, zone: str, *, count: int, secret: bool) -> str:
+    """When a poll closed, how many voted (`count`), and whether the ballot was secret."""
+    time, counted = local_time(closed_at, zone), voters(count)
     if secret:
-        return _("Closed {time} · {count} voters · secret ballot.").format(time=time, count=voters)
-    return _("Closed {time} · {count} voters.").format(time=time, count=voters)
+        return _("Closed {time} · {voters} · secret ballot.").format(time=time, voters=counted)
+    return _("Closed {time} · {voters}.").format(time=time, voters=counted)

@@ -23,6 +23,7 @@ from bot.render.report.csv_files import history_csv, positions_csv
 from bot.render.report.html_page import digest_html
 from bot.render.report.json_data import digest_json
 from bot.render.report.markdown import digest_markdown
+from bot.render.wording import poll_closed_line
 from bot.settings import Settings
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -142,3 +143,11 @@ def test_every_word_of_ours_in_a_chart_is_looked_up(marked, monkeypatch):
     texts = [artist.get_text() for figure in drawn for artist in figure.findobj(Text)]
     assert sum("⟪" in text for text in texts) >= 8
     assert [word for text in texts for word in unlooked_words(text)] == []
+
+
+def test_a_poll_line_counts_its_voters_in_the_plural_form_of_the_count():
+    closed = datetime(2026, 1, 2, 5, tzinfo=UTC)
+    one = poll_closed_line(closed, "Asia/Baku", count=1, secret=False)
+    assert one == "Closed 2026-01-02 09:00 (Asia/Baku) · 1 voter."
+    many = poll_closed_line(closed, "Asia/Baku", count=3, secret=True)
+    assert many == "Closed 2026-01-02 09:00 (Asia/Baku) · 3 voters · secret ballot."

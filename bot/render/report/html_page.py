@@ -171,6 +171,6 @@ def breakdown(groups: Sequence[GroupTally], labels: Sequence[str]) -> str:
 
 def poll_html(poll: ClosedPoll, zone: str) -> str:
     rows = [(escape(option.label), option.count, escape(percent_label(option.percent))) for option in poll.options]
-    closed = poll_closed_line(poll.closed_at, zone, voters=poll.voters, secret=poll.secret)
+    closed = poll_closed_line(poll.closed_at, zone, count=poll.voters, secret=poll.secret)
     heading = poll_heading(poll.number, escape(poll.question))
     return f'<h3>{heading}</h3><p class="meta">{escape(closed)}</p>' + table(poll_columns(), rows)

@@ -122,6 +122,6 @@ def breakdown_table(groups: Sequence[GroupTally], labels: Sequence[str]) -> list
 
 def poll_markdown(poll: ClosedPoll, zone: str) -> list[str]:
     lines = [f"### {poll_heading(poll.number, md(poll.question))}", ""]
-    lines += [poll_closed_line(poll.closed_at, zone, voters=poll.voters, secret=poll.secret), ""]
+    lines += [poll_closed_line(poll.closed_at, zone, count=poll.voters, secret=poll.secret), ""]
     rows = [(md(option.label), option.count, percent_label(option.percent)) for option in poll.options]
     return [*lines, *table(poll_columns(), rows), ""]
