@@ -2,6 +2,8 @@
 
 Built with matplotlib's object API on the Agg canvas (no pyplot: no global figure state, safe
 in a running bot) and kept small, so a chart costs tens of milliseconds, not seconds.
+Pure pictures: no discord here (`bot.render.discord_files` attaches a chart to an embed), and
+its words come through gettext like every renderer's.
 """
 
 from __future__ import annotations

@@ -178,8 +178,9 @@ def _blank_answers(blanks: Sequence[int]) -> str:
 
 
 # --- digests: phrases every digest renderer shares
-# Markdown, HTML and the Discord digest say these the same way, so they are written (and translated)
-# once. Each returns plain text: the renderer escapes it for its markup and adds its own emphasis.
+# The Markdown and HTML reports take these from here, and so can the Discord digest for those it says
+# too: each phrase is written (and translated) once. Each returns plain text: the renderer escapes it
+# for its markup and adds its own emphasis.
 
 
 def local_time(moment: datetime, zone: str) -> str:
