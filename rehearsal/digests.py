@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from bot.core.digest import Digest, build_digest
 from bot.core.schedule import DigestPlan, RunState, RunStatus
-from bot.render.digest_html import digest_html
-from bot.render.digest_markdown import JOINED, WITHDREW, digest_markdown
 from bot.render.discord.digests import digest_parts
-from bot.render.wording import digest_title, shift_basis
+from bot.render.report.html_page import digest_html
+from bot.render.report.markdown import digest_markdown
+from bot.render.wording import digest_title, joined_label, shift_basis, shift_label, withdrew_label
 from bot.store.digests import load_digest_source
 from rehearsal.record import short_time
 from rehearsal.rehearsal import DemoError, Step, discord_times, expect
@@ -220,9 +220,8 @@ class DigestsChapter:
                 if theme.shift is None:
                     continue
                 moves = [
-                    f"{JOINED if r.from_stance is None else theme.stance_labels.get(r.from_stance, r.from_stance)}"
-                    f" → {WITHDREW if r.to_stance is None else theme.stance_labels.get(r.to_stance, r.to_stance)}: "
-                    f"{r.count}"
+                    f"{shift_label(theme, r.from_stance, joined_label())}"
+                    f" → {shift_label(theme, r.to_stance, withdrew_label())}: {r.count}"
                     for r in theme.shift.rows
                 ]
                 section.body.append(

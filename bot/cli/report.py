@@ -15,7 +15,7 @@ from pathlib import Path
 
 import discord
 
-from bot.core.digest import Digest, build_digest
+from bot.core.digest import Digest, DigestSource, build_digest
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.digests import load_digest_source
@@ -72,10 +72,7 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
     if not any(source.histories.values()):
         print(f"concord report: note: no positions recorded for guild {args.guild}", file=sys.stderr)
     if args.format == "csv":
-        from bot.render.csv_export import write_csv
-
-        for path in write_csv(Path(args.out), settings, source, as_of):
-            print(f"wrote {path}", file=sys.stderr)
+        _write_csv(Path(args.out), settings, source, as_of)
         return 0
     digest = build_digest(settings, source, args.kind, as_of)
     _write(render(digest, args.format, Path(args.out) if args.out else None), args.out)
@@ -93,19 +90,35 @@ async def _as_of(store: Store, guild_id: int, kind: str, now: datetime) -> datet
     return posted[-1].snapshot_at
 
 
+def _write_csv(directory: Path, settings: Settings, source: DigestSource, as_of: datetime) -> None:
+    """Both CSV files into `directory` (created if needed)."""
+    from bot.core.export import change_rows, position_rows
+    from bot.render.report.csv_files import HISTORY_FILE, POSITIONS_FILE, history_csv, positions_csv
+
+    files = {
+        POSITIONS_FILE: positions_csv(position_rows(settings, source, as_of)),
+        HISTORY_FILE: history_csv(change_rows(settings, source, as_of)),
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {path}", file=sys.stderr)
+
+
 def render(digest: Digest, fmt: str, out: Path | None) -> str:
     """The report text; Markdown written to a file gets its chart as a PNG beside it."""
     if fmt == "json":
-        from bot.render.digest_json import digest_json
+        from bot.render.report.json_data import digest_json
 
         return digest_json(digest)
     from bot.render.charts import digest_chart_png
 
     if fmt == "html":
-        from bot.render.digest_html import digest_html
+        from bot.render.report.html_page import digest_html
 
         return digest_html(digest, digest_chart_png(digest))
-    from bot.render.digest_markdown import digest_markdown
+    from bot.render.report.markdown import digest_markdown
 
     chart_name = None
     if out is not None:

@@ -2,17 +2,17 @@
 
 Built with matplotlib's object API on the Agg canvas (no pyplot: no global figure state, safe
 in a running bot) and kept small, so a chart costs tens of milliseconds, not seconds.
+Pure pictures: no discord here (`bot.render.discord_files` attaches a chart to an embed), and
+its words come through gettext like every renderer's.
 """
 
 from __future__ import annotations
 
-import asyncio
 import io
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import discord
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -21,7 +21,8 @@ from matplotlib.ticker import MaxNLocator
 from bot.core.digest import Digest
 from bot.core.polls import ClosedPoll, PollResults
 from bot.core.tally import Tally, percent
-from bot.render.wording import digest_heading
+from bot.i18n import _
+from bot.render.wording import digest_heading, participants, percent_label, voters
 
 BAR_COLOUR = "#003399"  # the EU flag's blue, as in the embeds
 WIDTH_INCHES = 7.0
@@ -51,7 +52,7 @@ def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> byt
 
     Panels are laid out by hand in inches (no tight_layout), which keeps rendering quick.
     """
-    panels = list(panels) or [ChartPanel("No data", (), ())]
+    panels = list(panels) or [ChartPanel(_("No data"), (), ())]
     bars = [max(1, len(panel.labels)) for panel in panels]  # every stance (at most 25) or option (10): none left out
     header = HEADER if title else 0.1
     heights = [PANEL_TITLE + BAR * count + AXIS for count in bars]
@@ -87,16 +88,26 @@ def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
         axes.spines[spine].set_visible(False)
     shares = panel.percents or tuple(percent(count, total) for count in panel.counts)
     for position, count, share in zip(positions, counts, shares, strict=False):
-        axes.text(count, position, f" {count} ({share}%)", va="center", fontsize=7)
+        axes.text(count, position, " " + bar_label(count, share), va="center", fontsize=7)
     if not total:
-        axes.text(0.5, 0.5, "Nothing to count yet", ha="center", va="center", transform=axes.transAxes)
+        axes.text(0.5, 0.5, _("Nothing to count yet"), ha="center", va="center", transform=axes.transAxes)
+
+
+def bar_label(count: int, share: int) -> str:
+    """The figure at the end of a bar: "3 (25%)"."""
+    return _("{count} ({percent})").format(count=count, percent=percent_label(share))
+
+
+def panel_title(title: str, counted: str) -> str:
+    """A panel's title and who was counted: "Gaps — 4 participants"."""
+    return _("{title} — {counted}").format(title=title, counted=counted)
 
 
 def digest_chart_png(digest: Digest) -> bytes:
     """The stance distribution of every theme in a digest, one panel each."""
     panels = [
         ChartPanel(
-            f"{theme.title} — {theme.participants} participant{'s' if theme.participants != 1 else ''}",
+            panel_title(theme.title, participants(theme.participants)),
             tuple(item.label for item in theme.stances),
             tuple(item.count for item in theme.stances),
         )
@@ -108,7 +119,7 @@ def digest_chart_png(digest: Digest) -> bytes:
 def tally_chart_png(title: str, result: Tally) -> bytes:
     """One theme's tally, for `/<slug> tally`."""
     panel = ChartPanel(
-        f"{title} — {result.total} participant{'s' if result.total != 1 else ''}",
+        panel_title(title, participants(result.total)),
         tuple(item.label for item in result.stances),
         tuple(item.count for item in result.stances),
     )
@@ -118,16 +129,9 @@ def tally_chart_png(title: str, result: Tally) -> bytes:
 def poll_chart_png(poll: ClosedPoll | PollResults, question: str) -> bytes:
     """A poll's results; percentages are of voters, as the poll shows them."""
     panel = ChartPanel(
-        f"{question} — {poll.voters} voter{'s' if poll.voters != 1 else ''}",
+        panel_title(question, voters(poll.voters)),
         tuple(option.label for option in poll.options),
         tuple(option.count for option in poll.options),
         tuple(option.percent for option in poll.options),
     )
     return bar_chart_png([panel])
-
-
-async def chart_file(embed: discord.Embed, filename: str, render: Callable[..., bytes], *args: object) -> discord.File:
-    """Render a chart off the event loop and show it as the embed's image; returns the file to send with it."""
-    png = await asyncio.to_thread(render, *args)
-    embed.set_image(url=f"attachment://{filename}")
-    return discord.File(io.BytesIO(png), filename=filename)

@@ -13,9 +13,10 @@ from bot.core.polls import MAX_OPTIONS, PollInfo, PollInputError, clean_question
 from bot.core.polls import results as tally
 from bot.i18n import N_
 from bot.interactions import Gate, UserError, answered, gated, guild_id_of, reply
-from bot.render.charts import chart_file, poll_chart_png
+from bot.render.charts import poll_chart_png
 from bot.render.discord import polls as render
 from bot.render.discord.limits import clip
+from bot.render.discord_files import chart_file
 from bot.render.wording import poll_problem
 from cogs.polls._buttons import PollButton, poll_view
 from cogs.polls._closing import PollClosing

@@ -13,8 +13,39 @@ from html import escape
 from bot.core.digest import Digest, ThemeDigest
 from bot.core.polls import ClosedPoll
 from bot.core.tally import GroupTally
-from bot.render.digest_markdown import JOINED, WITHDREW, attribution_note, is_empty, local_time, shift_label, signed
-from bot.render.wording import author, digest_heading, group_label, missing_groups, shift_heading
+from bot.i18n import current_language
+from bot.render.wording import (
+    as_of_line,
+    attribution_note,
+    author,
+    breakdown_columns,
+    by_region_heading,
+    by_stakeholder_heading,
+    chart_caption,
+    digest_heading,
+    group_label,
+    is_empty,
+    joined_label,
+    missing_heading,
+    missing_list,
+    more_rationales,
+    no_positions_yet,
+    participants_line,
+    percent_label,
+    poll_closed_line,
+    poll_columns,
+    poll_heading,
+    polls_heading,
+    rationales_heading,
+    shift_columns,
+    shift_label,
+    shift_section_heading,
+    signed,
+    stance_columns,
+    summary_columns,
+    unchanged_line,
+    withdrew_label,
+)
 
 CSS = """
 :root { --blue: #003399; --gold: #ffcc00; }
@@ -48,29 +79,27 @@ figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; }
 
 def digest_html(digest: Digest, chart_png: bytes | None = None) -> str:
     """The complete page."""
-    when = f"As of {local_time(digest.as_of, digest.timezone)}"
-    if digest.previous_at is not None:
-        when += f" · changes since the previous digest of {local_time(digest.previous_at, digest.timezone)}"
     body = [
         f"<h1>{escape(digest_heading(digest))}</h1>",
-        f'<p class="meta">{escape(when)}.</p>',
+        f'<p class="meta">{escape(as_of_line(digest))}</p>',
         f'<p class="meta">{escape(attribution_note(digest))}</p>',
     ]
     rows = [(escape(t.title), t.participants, signed(t.participants_change)) for t in digest.themes]
-    body.append(table(("Theme", "Participants", "Change"), rows))
+    body.append(table(summary_columns(), rows))
     if chart_png:
         data = base64.b64encode(chart_png).decode("ascii")
+        caption = escape(chart_caption())
         body.append(
-            f'<figure><img alt="Stance distribution per theme" src="data:image/png;base64,{data}">'
-            "<figcaption>Stance distribution per theme</figcaption></figure>"
+            f'<figure><img alt="{caption}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{caption}</figcaption></figure>"
         )
     body += [theme_html(theme, digest) for theme in digest.themes]
     if digest.polls:
-        body.append('<section class="polls"><h2>Polls closed since the previous digest</h2>')
+        body.append(f'<section class="polls"><h2>{escape(polls_heading())}</h2>')
         body += [poll_html(poll, digest.timezone) for poll in digest.polls]
         body.append("</section>")
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{escape(current_language())}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(digest_heading(digest))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
@@ -92,40 +121,36 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], right_from: i
 def theme_html(theme: ThemeDigest, digest: Digest) -> str:
     parts = [f'<section class="theme" id="{escape(theme.slug)}">', f"<h2>{escape(theme.title)}</h2>"]
     parts.append(f'<p class="question">{escape(theme.question)}</p>')
-    rows = [(escape(s.label), s.count, f"{s.percent}%", signed(s.change)) for s in theme.stances]
-    parts.append(table(("Stance", "Count", "Share", "Change"), rows))
-    parts.append(f"<p><strong>Participants: {theme.participants}</strong> ({signed(theme.participants_change)})</p>")
+    rows = [(escape(s.label), s.count, escape(percent_label(s.percent)), signed(s.change)) for s in theme.stances]
+    parts.append(table(stance_columns(), rows))
+    total = escape(participants_line(theme.participants))
+    parts.append(f"<p><strong>{total}</strong> ({signed(theme.participants_change)})</p>")
     if is_empty(theme):
-        parts += ["<p>No positions yet on this theme.</p>", "</section>"]
+        parts += [f"<p>{escape(no_positions_yet())}</p>", "</section>"]
         return "\n".join(parts)
     if theme.participants:
         labels = [s.label for s in theme.stances]
-        parts += ["<h3>By stakeholder group</h3>", breakdown(theme.by_stakeholder, labels)]
-        parts += ["<h3>By region</h3>", breakdown(theme.by_region, labels)]
-    missing = []
-    if theme.missing_stakeholders:
-        missing.append("stakeholder groups: " + missing_groups(theme.missing_stakeholders))
-    if theme.missing_regions:
-        missing.append("regions: " + missing_groups(theme.missing_regions))
+        parts += [f"<h3>{escape(by_stakeholder_heading())}</h3>", breakdown(theme.by_stakeholder, labels)]
+        parts += [f"<h3>{escape(by_region_heading())}</h3>", breakdown(theme.by_region, labels)]
+    missing = missing_list(theme)
     if missing:
-        parts.append(f'<p class="missing"><strong>No positions yet from</strong> {escape("; ".join(missing))}.</p>')
+        parts.append(f'<p class="missing"><strong>{escape(missing_heading())}</strong> {escape(missing)}.</p>')
     shift = theme.shift
     if shift is not None and digest.shift_from is not None and (shift.rows or shift.unchanged):
-        when = local_time(digest.shift_from, digest.timezone)
-        parts.append(f"<h3>{escape(shift_heading(digest.shift_basis))} — {escape(when)}</h3>")
+        parts.append(f"<h3>{escape(shift_section_heading(digest))}</h3>")
         rows = [
             (
-                escape(shift_label(theme, r.from_stance, JOINED)),
-                escape(shift_label(theme, r.to_stance, WITHDREW)),
+                escape(shift_label(theme, r.from_stance, joined_label())),
+                escape(shift_label(theme, r.to_stance, withdrew_label())),
                 r.count,
             )
             for r in shift.rows
         ]
         if rows:
-            parts.append(table(("From", "To", "Participants"), rows, right_from=2))
-        parts.append(f"<p>Unchanged: {shift.unchanged}.</p>")
+            parts.append(table(shift_columns(), rows, right_from=2))
+        parts.append(f"<p>{escape(unchanged_line(shift.unchanged))}</p>")
     if theme.quotes:
-        parts.append("<h3>Representative rationales</h3>")
+        parts.append(f"<h3>{escape(rationales_heading())}</h3>")
         for stance in theme.quotes:
             parts.append(f"<h4>{escape(stance.label)}</h4>")
             for quote in stance.quotes:
@@ -133,7 +158,7 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
                 who = escape(author(quote.author, digest.attribution))
                 parts.append(f"<blockquote><p>{text}</p><footer>— {who}</footer></blockquote>")
             if stance.more:
-                parts.append(f"<p><em>… and {stance.more} more.</em></p>")
+                parts.append(f"<p><em>{escape(more_rationales(stance.more))}</em></p>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -141,14 +166,11 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
 def breakdown(groups: Sequence[GroupTally], labels: Sequence[str]) -> str:
     """One row per group, one column per stance (headed by its label: a printed page has no tooltips)."""
     rows = [(escape(group_label(g.group)), g.total, *(item.count for item in g.counts)) for g in groups]
-    return table(("Group", "Total", *labels), rows)
+    return table(breakdown_columns(labels), rows)
 
 
 def poll_html(poll: ClosedPoll, zone: str) -> str:
-    ballot = " · secret ballot" if poll.secret else ""
-    rows = [(escape(option.label), option.count, f"{option.percent}%") for option in poll.options]
-    return (
-        f"<h3>Poll #{poll.number}: {escape(poll.question)}</h3>"
-        f'<p class="meta">Closed {escape(local_time(poll.closed_at, zone))} · {poll.voters} voters{ballot}.</p>'
-        + table(("Option", "Votes", "Share of voters"), rows)
-    )
+    rows = [(escape(option.label), option.count, escape(percent_label(option.percent))) for option in poll.options]
+    closed = poll_closed_line(poll.closed_at, zone, count=poll.voters, secret=poll.secret)
+    heading = poll_heading(poll.number, escape(poll.question))
+    return f'<h3>{heading}</h3><p class="meta">{escape(closed)}</p>' + table(poll_columns(), rows)

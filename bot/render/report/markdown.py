@@ -1,0 +1,127 @@
+"""A digest as Markdown: the offline record (CLI report, demo) with full rationales and real tables.
+
+User text is escaped so a rationale can neither break a table nor inject markup; times are
+shown in the digest's timezone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.core.digest import Digest, ThemeDigest
+from bot.core.polls import ClosedPoll
+from bot.core.tally import GroupTally
+from bot.render.wording import (
+    as_of_line,
+    attribution_note,
+    author,
+    breakdown_columns,
+    by_region_heading,
+    by_stakeholder_heading,
+    chart_caption,
+    digest_heading,
+    group_label,
+    is_empty,
+    joined_label,
+    missing_heading,
+    missing_list,
+    more_rationales,
+    no_positions_yet,
+    participants_line,
+    percent_label,
+    poll_closed_line,
+    poll_columns,
+    poll_heading,
+    polls_heading,
+    rationales_heading,
+    shift_columns,
+    shift_label,
+    shift_section_heading,
+    signed,
+    stance_columns,
+    summary_columns,
+    unchanged_line,
+    withdrew_label,
+)
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
+
+
+def md(text: str) -> str:
+    """Escape Markdown (and inline HTML) in user text; newlines become spaces (for table cells and headings)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]], right_from: int = 1) -> list[str]:
+    align = ["---" if index < right_from else "---:" for index in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def digest_markdown(digest: Digest, chart_path: str | None = None) -> str:
+    """The whole digest; `chart_path` (relative to the Markdown file) adds the chart image."""
+    lines = [f"# {md(digest_heading(digest))}", "", as_of_line(digest), "", attribution_note(digest), ""]
+    if chart_path:
+        lines += [f"![{chart_caption()}]({chart_path})", ""]
+    summary = [(md(t.title), t.participants, signed(t.participants_change)) for t in digest.themes]
+    lines += [*table(summary_columns(), summary), ""]
+    for theme in digest.themes:
+        lines += theme_markdown(theme, digest)
+    if digest.polls:
+        lines += [f"## {polls_heading()}", ""]
+        for poll in digest.polls:
+            lines += poll_markdown(poll, digest.timezone)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
+    lines = [f"## {md(theme.title)}", "", f"> {md(theme.question)}", ""]
+    rows = [(md(s.label), s.count, percent_label(s.percent), signed(s.change)) for s in theme.stances]
+    lines += [*table(stance_columns(), rows), ""]
+    lines += [f"**{participants_line(theme.participants)}** ({signed(theme.participants_change)})", ""]
+    if is_empty(theme):
+        return [*lines, no_positions_yet(), ""]
+    if theme.participants:
+        labels = [md(s.label) for s in theme.stances]
+        lines += [f"### {by_stakeholder_heading()}", "", *breakdown_table(theme.by_stakeholder, labels), ""]
+        lines += [f"### {by_region_heading()}", "", *breakdown_table(theme.by_region, labels), ""]
+    missing = missing_list(theme)
+    if missing:
+        lines += [f"**{missing_heading()}** {missing}.", ""]
+    if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
+        lines += [f"### {shift_section_heading(digest)}", ""]
+        rows = [
+            (
+                md(shift_label(theme, r.from_stance, joined_label())),
+                md(shift_label(theme, r.to_stance, withdrew_label())),
+                r.count,
+            )
+            for r in theme.shift.rows
+        ]
+        if rows:
+            lines += [*table(shift_columns(), rows, right_from=2), ""]
+        lines += [unchanged_line(theme.shift.unchanged), ""]
+    if theme.quotes:
+        lines += [f"### {rationales_heading()}", ""]
+        for stance in theme.quotes:
+            lines += [f"**{md(stance.label)}**", ""]
+            for quote in stance.quotes:
+                lines += [f"> {md(quote.text)}", f"> — {md(author(quote.author, digest.attribution))}", ""]
+            if stance.more:
+                lines += [f"*{more_rationales(stance.more)}*", ""]
+    return lines
+
+
+def breakdown_table(groups: Sequence[GroupTally], labels: Sequence[str]) -> list[str]:
+    """One row per group, one column per stance, headed by its (escaped) label."""
+    rows = [(md(group_label(g.group)), g.total, *(item.count for item in g.counts)) for g in groups]
+    return table(breakdown_columns(labels), rows)
+
+
+def poll_markdown(poll: ClosedPoll, zone: str) -> list[str]:
+    lines = [f"### {poll_heading(poll.number, md(poll.question))}", ""]
+    lines += [poll_closed_line(poll.closed_at, zone, count=poll.voters, secret=poll.secret), ""]
+    rows = [(md(option.label), option.count, percent_label(option.percent)) for option in poll.options]
+    return [*lines, *table(poll_columns(), rows), ""]
