@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from bot.core.digest import Digest, build_digest
 from bot.core.schedule import DigestPlan, RunState, RunStatus
+from bot.render.digest_wording import joined_label, shift_label, withdrew_label
 from bot.render.discord.digests import digest_parts
 from bot.render.report.html_page import digest_html
 from bot.render.report.markdown import digest_markdown
-from bot.render.wording import digest_title, joined_label, shift_basis, shift_label, withdrew_label
+from bot.render.wording import digest_title, shift_basis
 from bot.store.digests import load_digest_source
 from rehearsal.record import short_time
 from rehearsal.rehearsal import DemoError, Step, discord_times, expect

@@ -22,7 +22,8 @@ from bot.core.digest import Digest
 from bot.core.polls import ClosedPoll, PollResults
 from bot.core.tally import Tally, percent
 from bot.i18n import _
-from bot.render.wording import digest_heading, participants, percent_label, voters
+from bot.render.digest_wording import percent_label
+from bot.render.wording import digest_heading, participants, voters
 
 BAR_COLOUR = "#003399"  # the EU flag's blue, as in the embeds
 WIDTH_INCHES = 7.0

@@ -19,11 +19,11 @@ from bot.core.polls import ClosedPoll, OptionResult, PollResults
 from bot.core.tally import tally
 from bot.i18n import language
 from bot.render.charts import ChartPanel, bar_chart_png, digest_chart_png, poll_chart_png, tally_chart_png
+from bot.render.digest_wording import poll_closed_line
 from bot.render.report.csv_files import history_csv, positions_csv
 from bot.render.report.html_page import digest_html
 from bot.render.report.json_data import digest_json
 from bot.render.report.markdown import digest_markdown
-from bot.render.wording import poll_closed_line
 from bot.settings import Settings
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -21,6 +21,14 @@ from bot.core.polls import ClosedPoll
 from bot.core.schedule import DeliveryError, DigestKind, Occurrence, RunState, RunStatus
 from bot.core.tally import GroupTally
 from bot.i18n import N_, _
+from bot.render.digest_wording import (
+    by_region_heading,
+    by_stakeholder_heading,
+    missing_heading,
+    participants_line,
+    poll_heading,
+    polls_heading,
+)
 from bot.render.discord.common import COLOUR, escape, stamp
 from bot.render.discord.limits import (
     EMBED_DESCRIPTION,
@@ -121,15 +129,15 @@ def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
     lines += [
         f"{escape(item.label)}: **{item.count}** ({item.percent}%){signed(item.change)}" for item in theme.stances
     ]
-    total = "**" + _("Participants: {count}").format(count=theme.participants) + "**"
+    total = f"**{participants_line(theme.participants)}**"
     lines += ["", total + signed(theme.participants_change)]
     section = Section(theme.title, join_within(lines, EMBED_DESCRIPTION))
     if theme.participants:
-        section.fields.append((_("By stakeholder group"), breakdown(theme.by_stakeholder)))
-        section.fields.append((_("By region"), breakdown(theme.by_region)))
+        section.fields.append((by_stakeholder_heading(), breakdown(theme.by_stakeholder)))
+        section.fields.append((by_region_heading(), breakdown(theme.by_region)))
     missing = missing_lines(theme)
     if missing:
-        section.fields.append((_("No positions yet from"), join_within(missing, FIELD_VALUE)))
+        section.fields.append((missing_heading(), join_within(missing, FIELD_VALUE)))
     if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
         name = f"{shift_heading(digest.shift_basis)} ({stamp(digest.shift_from, 'd')})"
         section.fields.append((clip(name, FIELD_NAME), join_within(shift_lines(theme.shift, theme), FIELD_VALUE)))
@@ -177,12 +185,12 @@ def shift_lines(shift: Shift, theme: ThemeDigest) -> list[str]:
 
 
 def polls_section(polls: Sequence[ClosedPoll]) -> Section:
-    section = Section(_("Polls closed since the previous digest"))
+    section = Section(polls_heading())
     for poll in polls[:MAX_POLLS]:
         lines = [f"{escape(option.label)}: {option.count} ({option.percent}%)" for option in poll.options]
         voters = _("Voters: {count}").format(count=poll.voters)
         lines.append(voters + (" · " + _("secret ballot") if poll.secret else ""))
-        name = clip(_("Poll #{number}: {question}").format(number=poll.number, question=poll.question), FIELD_NAME)
+        name = clip(poll_heading(poll.number, poll.question), FIELD_NAME)
         section.fields.append((name, join_within(lines, FIELD_VALUE)))
     if len(polls) > MAX_POLLS:
         section.description = _("… and {count} more: see /poll results").format(count=len(polls) - MAX_POLLS)

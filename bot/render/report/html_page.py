@@ -14,16 +14,13 @@ from bot.core.digest import Digest, ThemeDigest
 from bot.core.polls import ClosedPoll
 from bot.core.tally import GroupTally
 from bot.i18n import current_language
-from bot.render.wording import (
+from bot.render.digest_wording import (
     as_of_line,
     attribution_note,
-    author,
     breakdown_columns,
     by_region_heading,
     by_stakeholder_heading,
     chart_caption,
-    digest_heading,
-    group_label,
     is_empty,
     joined_label,
     missing_heading,
@@ -46,6 +43,7 @@ from bot.render.wording import (
     unchanged_line,
     withdrew_label,
 )
+from bot.render.wording import author, digest_heading, group_label
 
 CSS = """
 :root { --blue: #003399; --gold: #ffcc00; }

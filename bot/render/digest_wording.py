@@ -1,0 +1,164 @@
+"""The phrases every digest renderer shares (Discord, Markdown, HTML, charts): each written and
+translated once. Each returns plain text: the renderer escapes it for its markup and adds its own
+emphasis. The vocabulary they build on (groups, digest kinds, authors) is in bot/render/wording.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.core.digest import Digest, ThemeDigest
+from bot.core.models import Attribution
+from bot.i18n import N_, _
+from bot.render.wording import count_of, missing_groups, shift_heading, voters
+
+
+def local_time(moment: datetime, zone: str) -> str:
+    """A moment on the digest's own clock, zone named: "2026-01-02 09:00 (Asia/Baku)"."""
+    return _("{time} ({zone})").format(time=f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}", zone=zone)
+
+
+def signed(change: int | None) -> str:
+    """A change since the previous digest, in a table cell: "+3", "-1", "±0", or "—" with nothing to compare."""
+    if change is None:
+        return "—"
+    return f"{change:+d}" if change else "±0"
+
+
+def percent_label(value: int) -> str:
+    """A whole percentage, "25%" (some languages space or mirror the sign)."""
+    return _("{percent}%").format(percent=value)
+
+
+def is_empty(theme: ThemeDigest) -> bool:
+    """Nobody has a position now and nobody had one at the previous digest: the theme says so in one line."""
+    return theme.participants == 0 and not any(stance.change for stance in theme.stances)
+
+
+def shift_label(theme: ThemeDigest, key: str | None, empty: str) -> str:
+    """A stance's label (user-configured text: the renderer escapes it) or, for None, `empty` (ours)."""
+    return empty if key is None else theme.stance_labels.get(key, key)
+
+
+def joined_label() -> str:
+    """Where a shift row starts for someone who had no position at the start of the shift."""
+    return _("no position yet (joined)")
+
+
+def withdrew_label() -> str:
+    """Where a shift row ends for someone who withdrew their position."""
+    return _("withdrew")
+
+
+def as_of_line(digest: Digest) -> str:
+    """When the digest's content was taken and, after a previous digest, what its changes are measured from."""
+    now = local_time(digest.as_of, digest.timezone)
+    if digest.previous_at is None:
+        return _("As of {time}.").format(time=now)
+    previous = local_time(digest.previous_at, digest.timezone)
+    return _("As of {time} · changes since the previous digest of {previous}.").format(time=now, previous=previous)
+
+
+def attribution_note(digest: Digest) -> str:
+    if digest.attribution == Attribution.NAMED:
+        return _("Rationales are shown with their authors' names.")
+    return _("Chatham House rule: rationales are shown without names, with the author's stakeholder group.")
+
+
+def chart_caption() -> str:
+    """The digest chart's caption, and its alt text."""
+    return _("Stance distribution per theme")
+
+
+def summary_columns() -> tuple[str, ...]:
+    return _("Theme"), _("Participants"), _("Change")
+
+
+def stance_columns() -> tuple[str, ...]:
+    return _("Stance"), _("Count"), _("Share"), _("Change")
+
+
+def breakdown_columns(stance_labels: Sequence[str]) -> tuple[str, ...]:
+    """A breakdown's header: the group, its total, then one column per stance (`stance_labels`, as given)."""
+    return _("Group"), _("Total"), *stance_labels
+
+
+def shift_columns() -> tuple[str, ...]:
+    return _("From"), _("To"), _("Participants")
+
+
+def poll_columns() -> tuple[str, ...]:
+    return _("Option"), _("Votes"), _("Share of voters")
+
+
+def participants_line(count: int) -> str:
+    """A theme's participants, "Participants: 12" (a total, as in a table: no plural)."""
+    return _("Participants: {count}").format(count=count)
+
+
+def no_positions_yet() -> str:
+    return _("No positions yet on this theme.")
+
+
+def by_stakeholder_heading() -> str:
+    return _("By stakeholder group")
+
+
+def by_region_heading() -> str:
+    return _("By region")
+
+
+def missing_heading() -> str:
+    """Leads the list of expected groups that have no position yet (`missing_list`)."""
+    return _("No positions yet from")
+
+
+def missing_list(theme: ThemeDigest) -> str:
+    """ "stakeholder groups: Academia, Government; regions: African Group", or "" when none is missing."""
+    parts = []
+    if theme.missing_stakeholders:
+        parts.append(_("stakeholder groups: {groups}").format(groups=missing_groups(theme.missing_stakeholders)))
+    if theme.missing_regions:
+        parts.append(_("regions: {groups}").format(groups=missing_groups(theme.missing_regions)))
+    return "; ".join(parts)
+
+
+def shift_section_heading(digest: Digest) -> str:
+    """ "Shift since the before-session digest — 2026-01-02 09:00 (Asia/Baku)"."""
+    heading = shift_heading(digest.shift_basis)
+    if digest.shift_from is None:
+        return heading
+    return _("{heading} — {time}").format(heading=heading, time=local_time(digest.shift_from, digest.timezone))
+
+
+def unchanged_line(count: int) -> str:
+    """How many kept their stance through the shift (a total, as in the table above it: no plural)."""
+    return _("Unchanged: {count}.").format(count=count)
+
+
+def rationales_heading() -> str:
+    return _("Representative rationales")
+
+
+def more_rationales(count: int) -> str:
+    """The rationales of a stance not quoted."""
+    return count_of(count, N_("… and {count} more."), N_("… and {count} more."))
+
+
+def polls_heading() -> str:
+    return _("Polls closed since the previous digest")
+
+
+def poll_heading(number: int, question: str) -> str:
+    """ "Poll #3: <question>"; `question` comes escaped for the renderer's markup."""
+    return _("Poll #{number}: {question}").format(number=number, question=question)
+
+
+def poll_closed_line(closed_at: datetime, zone: str, *, count: int, secret: bool) -> str:
+    """When a poll closed, how many voted (`count`), and whether the ballot was secret."""
+    time, counted = local_time(closed_at, zone), voters(count)
+    if secret:
+        return _("Closed {time} · {voters} · secret ballot.").format(time=time, voters=counted)
+    return _("Closed {time} · {voters}.").format(time=time, voters=counted)
