@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.interactions import report_error
 from bot.scheduling import DueWork, TickScheduler
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import OpenStore, Store, open_store
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class ConcordTree(app_commands.CommandTree):
 
 
 class ConcordBot(commands.Bot):
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, open_store: OpenStore = open_store) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
@@ -40,6 +40,7 @@ class ConcordBot(commands.Bot):
         )
         self.settings = settings
         self.clock = clock
+        self._open_store = open_store
         self._store: Store | None = None
         self.due_work: list[DueWork] = []
         self._tick_lock = asyncio.Lock()
@@ -54,7 +55,7 @@ class ConcordBot(commands.Bot):
     async def setup_hook(self) -> None:
         from cogs import load_cogs
 
-        self._store = await Store.open(self.settings.database.path)
+        self._store = await self._open_store(self.settings.database)
         await load_cogs(self)
         await self.sync_commands()
 
@@ -117,6 +118,6 @@ class ConcordBot(commands.Bot):
                 self._tick_lock.release()
 
 
-def create_bot(settings: Settings, *, clock: Clock | None = None) -> ConcordBot:
+def create_bot(settings: Settings, *, clock: Clock | None = None, open_store: OpenStore = open_store) -> ConcordBot:
     """Build the bot. Needs no token: connecting happens later, in `python -m bot run`."""
-    return ConcordBot(settings, clock or discord.utils.utcnow)
+    return ConcordBot(settings, clock or discord.utils.utcnow, open_store)

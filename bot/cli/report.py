@@ -17,7 +17,7 @@ import discord
 
 from bot.core.digest import Digest, build_digest
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, open_store
 from bot.store.digests import load_digest_source
 
 KINDS = ("before", "after", "weekly", "now")
@@ -61,7 +61,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 async def _report(settings: Settings, args: argparse.Namespace) -> int:
-    store = await Store.open(settings.database.path)
+    store = await open_store(settings.database)
     try:
         now = args.at or discord.utils.utcnow()
         as_of = await _as_of(store, args.guild, args.kind, now)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -14,16 +13,10 @@ from bot.core.models import Profile
 from bot.core.schedule import DeliveryError, DigestKind, RunState, RunStatus
 from bot.store.base import StoreBase
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
+from bot.store.interface import DigestChannel
 
 if TYPE_CHECKING:
     from bot.store import Store
-
-
-@dataclass(frozen=True, slots=True)
-class DigestChannel:
-    guild_id: int
-    channel_id: int
-    configured_at: datetime
 
 
 def _run(row: aiosqlite.Row) -> RunState:
@@ -87,7 +80,7 @@ class DigestQueries(StoreBase):
         ) as cursor:
             return [_run(row) for row in await cursor.fetchall()]
 
-    async def get_digest_run(self, guild_id: int, kind: str, due_at: datetime) -> RunState | None:
+    async def get_digest_run(self, guild_id: int, kind: DigestKind, due_at: datetime) -> RunState | None:
         async with self.db.execute(
             "SELECT * FROM digest_runs WHERE guild_id = ? AND kind = ? AND due_at = ?",
             (guild_id, kind, to_db_time(due_at)),
@@ -96,7 +89,7 @@ class DigestQueries(StoreBase):
         return _run(row) if row else None
 
     async def claim_digest(
-        self, guild_id: int, kind: str, due_at: datetime, snapshot_at: datetime, *, manual: bool = False
+        self, guild_id: int, kind: DigestKind, due_at: datetime, snapshot_at: datetime, *, manual: bool = False
     ) -> RunState | None:
         """Create the record of an occurrence about to be posted; None if it already has one.
 
@@ -153,7 +146,7 @@ class DigestQueries(StoreBase):
             )
 
     async def mark_digest_failed(
-        self, run_id: int, error_kind: str, message: str, retry_at: datetime, now: datetime
+        self, run_id: int, error_kind: DeliveryError, message: str, retry_at: datetime, now: datetime
     ) -> None:
         """A failed attempt: counted, explained, and due again at `retry_at`."""
         async with self.transaction() as db:
@@ -166,7 +159,7 @@ class DigestQueries(StoreBase):
                 (error_kind, message[:500], to_db_time(now), to_db_time(retry_at), run_id),
             )
 
-    async def mark_digest_missed(self, guild_id: int, kind: str, due_at: datetime, now: datetime) -> None:
+    async def mark_digest_missed(self, guild_id: int, kind: DigestKind, due_at: datetime, now: datetime) -> None:
         """Too late to post: record it (creating the record if it never had one) so it is never posted stale."""
         async with self.transaction() as db:
             await db.execute(

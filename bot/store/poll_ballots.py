@@ -15,8 +15,7 @@ import aiosqlite
 from bot.core.polls import Aggregate, Click, PollInfo, aggregate, apply_click
 from bot.store.base import StoreBase
 from bot.store.dbtime import to_db_time
-
-Voter = int | bytes  # a Discord user id (open ballot) or a keyed hash (secret ballot)
+from bot.store.interface import Voter
 
 
 def _ballot_table(voter: Voter) -> tuple[str, str]:
@@ -104,15 +103,15 @@ class PollBallotQueries(StoreBase):
         table, column = _ballot_table(voter)
         await db.execute(f"DELETE FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter))
         if isinstance(voter, bytes):
-            rows = [(poll_id, voter, position, stakeholder) for position in sorted(choices)]
+            ballots = [(poll_id, voter, position, stakeholder) for position in sorted(choices)]
             await db.executemany(
-                "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)", rows
+                "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)", ballots
             )
         else:
-            rows = [(poll_id, voter, position, stakeholder, to_db_time(now)) for position in sorted(choices)]
+            votes = [(poll_id, voter, position, stakeholder, to_db_time(now)) for position in sorted(choices)]
             await db.executemany(
                 "INSERT INTO poll_votes (poll_id, user_id, position, stakeholder, voted_at) VALUES (?, ?, ?, ?, ?)",
-                rows,
+                votes,
             )
 
     async def _live_counts(self, db: aiosqlite.Connection, poll: PollInfo) -> Aggregate:

@@ -96,7 +96,9 @@ class PollQueries(PollBallotQueries):
                 """,
                 (guild_id,),
             ) as cursor:
-                number = (await cursor.fetchone())[0]
+                counter = await cursor.fetchone()
+            assert counter is not None  # an upsert with RETURNING always returns its row
+            number = counter[0]
             cursor = await db.execute(
                 """
                 INSERT INTO polls (guild_id, number, channel_id, created_by, question, theme, secret,

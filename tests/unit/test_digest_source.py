@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.store import Store
+from bot.settings import DatabaseSettings
+from bot.store import Store, open_store
 from bot.store.digests import load_digest_source
 
 GUILD = 77
@@ -39,7 +40,7 @@ async def poll_closed_at(store: Store, closed_at: datetime) -> None:
 
 
 async def test_queries_do_not_grow_with_participants_and_only_shown_polls_are_read(tmp_path: Path):
-    store = await Store.open(tmp_path / "concord.db")
+    store = await open_store(DatabaseSettings(path=tmp_path / "concord.db"))
     statements: list[str] = []
     try:
         await seed(store, 0, 3)

@@ -9,8 +9,8 @@ import pytest
 
 from bot.core.digest import build_digest
 from bot.migrate import MIGRATIONS_DIR, migrate
-from bot.settings import Settings
-from bot.store import Store
+from bot.settings import DatabaseSettings, Settings
+from bot.store import open_store
 from bot.store.digests import load_digest_source
 from tests.support.world import db_rows
 
@@ -21,7 +21,7 @@ ANA, BEN = 1_042_112_999_999_999_991, 1_042_112_999_999_999_992
 
 @pytest.fixture
 async def store(db_path):
-    opened = await Store.open(db_path)
+    opened = await open_store(DatabaseSettings(path=db_path))
     yield opened
     await opened.close()
 
