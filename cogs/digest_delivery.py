@@ -23,7 +23,6 @@ from bot.interactions import retry_safe_nonce
 from bot.render.charts import digest_chart_png
 from bot.render.digest_discord import DigestPart, digest_parts
 from bot.scheduling import retry_delay
-from bot.store.digests import load_digest_source
 
 if TYPE_CHECKING:
     from bot.app import ConcordBot
@@ -90,7 +89,7 @@ class DigestDelivery:
 
     async def build(self, guild_id: int, kind: str, as_of: datetime) -> Digest:
         slugs = [theme.slug for theme in self.bot.settings.themes]
-        source = await load_digest_source(self.bot.store, guild_id, slugs, as_of)
+        source = await self.bot.store.digest_source(guild_id, slugs, as_of)
         return build_digest(self.bot.settings, source, kind, as_of)
 
     async def render(self, digest: Digest, *, chart: bool = True) -> list[DigestPart]:

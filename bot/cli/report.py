@@ -18,7 +18,6 @@ import discord
 from bot.core.digest import Digest, build_digest
 from bot.settings import Settings
 from bot.store import Store, open_store
-from bot.store.digests import load_digest_source
 
 KINDS = ("before", "after", "weekly", "now")
 FORMATS = ("markdown", "html", "json", "csv")
@@ -66,7 +65,7 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         now = args.at or discord.utils.utcnow()
         as_of = await _as_of(store, args.guild, args.kind, now)
         slugs = [theme.slug for theme in settings.themes]
-        source = await load_digest_source(store, args.guild, slugs, as_of)
+        source = await store.digest_source(args.guild, slugs, as_of)
     finally:
         await store.close()
     if not any(source.histories.values()):

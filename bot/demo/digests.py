@@ -23,7 +23,6 @@ from bot.render.digest_discord import digest_parts
 from bot.render.digest_html import digest_html
 from bot.render.digest_markdown import JOINED, WITHDREW, digest_markdown
 from bot.render.wording import digest_title, shift_basis
-from bot.store.digests import load_digest_source
 
 if TYPE_CHECKING:
     import discord
@@ -151,7 +150,7 @@ class DigestsChapter:
         """
         store, settings, guild_id = rehearsal.bot.store, rehearsal.settings, rehearsal.guild.id
         as_of = run.snapshot_at or run.due_at
-        source = await load_digest_source(store, guild_id, [theme.slug for theme in settings.themes], as_of)
+        source = await store.digest_source(guild_id, [theme.slug for theme in settings.themes], as_of)
         digest = build_digest(settings, source, run.kind, as_of)
         messages = await store.digest_messages(run.id)
         if len(messages) != run.parts_total or not messages:

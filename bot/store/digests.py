@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.core.digest import DigestSource, PostedDigest, previous_digest_at
+from bot.core.digest import PostedDigest
 from bot.core.models import Profile
 from bot.core.schedule import DeliveryError, DigestKind, RunState, RunStatus
 from bot.store.base import StoreBase
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 from bot.store.interface import DigestChannel
-
-if TYPE_CHECKING:
-    from bot.store import Store
 
 
 def _run(row: aiosqlite.Row) -> RunState:
@@ -207,16 +202,3 @@ class DigestQueries(StoreBase):
             (guild_id, at),
         ) as cursor:
             return {row[0]: Profile(row[0], row[1], row[2]) for row in await cursor.fetchall()}
-
-
-async def load_digest_source(store: Store, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
-    """Read everything a digest of this server as of `until` is built from: a fixed number of queries
-    (one per theme), whatever the number of participants; only the polls the digest shows are read."""
-    posted = await store.posted_digests(guild_id)
-    return DigestSource(
-        histories={slug: await store.theme_history(guild_id, slug, until) for slug in themes},
-        profiles=await store.guild_profiles(guild_id, until),
-        names=await store.display_names(guild_id),
-        posted=posted,
-        polls=await store.closed_polls(guild_id, previous_digest_at(posted, until), until),
-    )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.digest import PostedDigest
+from bot.core.digest import DigestSource, PostedDigest
 from bot.core.models import HistoryEntry, Position, Profile
 from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo
 from bot.core.schedule import DeliveryError, DigestKind, RunState
@@ -257,6 +257,12 @@ class DigestStore(Protocol):
 
     async def posted_digests(self, guild_id: int) -> list[PostedDigest]:
         """This server's posted digests in the order their content was taken."""
+        ...
+
+    async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
+        """Everything a digest of this server as of `until` is built from, in a fixed number of queries (one
+        per theme) whatever the number of participants; only the polls the digest shows (closed since the
+        previous digest) are read."""
         ...
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from bot.settings import DatabaseSettings
 from bot.store import Store, open_store
-from bot.store.digests import load_digest_source
 
 GUILD = 77
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -52,13 +51,13 @@ async def test_queries_do_not_grow_with_participants_and_only_shown_polls_are_re
         await store.record_position(GUILD + 1, "gaps", 1, "elsewhere", "none", "Another server.", T0)
         until = T0 + timedelta(hours=4)
         await store.db.set_trace_callback(statements.append)
-        small = await load_digest_source(store, GUILD, THEMES, until)
+        small = await store.digest_source(GUILD, THEMES, until)
         few = len(statements)
         await store.db.set_trace_callback(None)
         await seed(store, 3, 60)
         statements.clear()
         await store.db.set_trace_callback(statements.append)
-        large = await load_digest_source(store, GUILD, THEMES, until)
+        large = await store.digest_source(GUILD, THEMES, until)
         await store.db.set_trace_callback(None)
     finally:
         await store.close()

@@ -11,7 +11,6 @@ from bot.core.digest import build_digest
 from bot.migrate import MIGRATIONS_DIR, migrate
 from bot.settings import DatabaseSettings, Settings
 from bot.store import open_store
-from bot.store.digests import load_digest_source
 from tests.support.world import db_rows
 
 T0 = datetime(2012, 11, 1, 5, 0, tzinfo=UTC)
@@ -43,9 +42,9 @@ async def test_a_digest_rebuilt_later_uses_the_profiles_of_its_time(store):
     await store.set_profile(GUILD, ANA, "government", "weog", T0 + timedelta(days=2))
     await store.set_profile(GUILD, BEN, "private-sector", None, T0 + timedelta(days=2))
 
-    then = build_digest(settings, await load_digest_source(store, GUILD, ["gaps"], taken), "now", taken)
+    then = build_digest(settings, await store.digest_source(GUILD, ["gaps"], taken), "now", taken)
     later = T0 + timedelta(days=3)
-    now = build_digest(settings, await load_digest_source(store, GUILD, ["gaps"], later), "now", later)
+    now = build_digest(settings, await store.digest_source(GUILD, ["gaps"], later), "now", later)
 
     gaps_then = next(theme for theme in then.themes if theme.slug == "gaps")
     gaps_now = next(theme for theme in now.themes if theme.slug == "gaps")
