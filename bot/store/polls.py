@@ -1,4 +1,4 @@
-"""Polls: creating and finding them, sealing them into counts at close, the closing's delivery state, digests' view.
+"""Polls: creating and finding them, sealing them into counts at close, digests' view.
 
 Closing a secret poll erases its ballots and salt with SQLite's secure_delete on (see poll_ballots.py),
 then truncates the write-ahead log, so no old page with them lingers in the database files.
@@ -15,6 +15,7 @@ import aiosqlite
 from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 from bot.store.poll_ballots import PollBallotQueries
+from bot.store.poll_delivery import PollDeliveryQueries
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
     )
 
 
-class PollQueries(PollBallotQueries):
+class PollQueries(PollBallotQueries, PollDeliveryQueries):
     async def _polls(
         self, db: aiosqlite.Connection, where: str, params: Sequence[object], order: str = "id"
     ) -> list[PollInfo]:
@@ -221,37 +222,6 @@ class PollQueries(PollBallotQueries):
             busy, _, _ = await cursor.fetchone() or (0, 0, 0)
         if busy:
             log.warning("write-ahead log not truncated (another reader?): erased ballots may linger in it")
-
-    async def record_close_step(
-        self, poll_id: int, *, edited: bool = False, results_message_id: int | None = None
-    ) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                """
-                UPDATE polls SET close_edited = max(close_edited, ?),
-                                 results_message_id = coalesce(results_message_id, ?)
-                WHERE id = ?
-                """,
-                (int(edited), results_message_id, poll_id),
-            )
-
-    async def record_close_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE polls SET close_attempts = ?, close_retry_at = ?, last_error = ? WHERE id = ?",
-                (attempts, to_db_time(retry_at), error[:500], poll_id),
-            )
-
-    async def record_closing_soon(self, poll_id: int, message_id: int) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE polls SET soon_message_id = ? WHERE id = ?", (message_id, poll_id))
-
-    async def record_closing_soon_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE polls SET soon_attempts = ?, soon_retry_at = ?, last_error = ? WHERE id = ?",
-                (attempts, to_db_time(retry_at), error[:500], poll_id),
-            )
 
     async def closed_polls(self, guild_id: int, since: datetime | None, until: datetime) -> list[ClosedPoll]:
         """Polls of one server closed in (since, until], oldest first, with their published results."""
