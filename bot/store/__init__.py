@@ -1,8 +1,8 @@
 """Every SQL statement Concord runs, behind a Protocol of named async methods.
 
 `Store` (bot/store/interface.py) is what cogs, services and tools are typed against; `open_store`
-opens the SQLite implementation, `SqliteStore` (one mixin per domain over one connection). Tests
-and tools may pass another opener wherever one is taken (`create_bot`).
+opens the SQLite implementation, `SqliteStore` (one mixin per domain over a writer and a reader
+connection). Tests and tools may pass another opener wherever one is taken (`create_bot`).
 """
 
 from __future__ import annotations

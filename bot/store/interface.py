@@ -2,6 +2,8 @@
 
 Every method is a coroutine. Unless a docstring says otherwise:
 - a write is atomic and durable once it returns (a failure leaves nothing of it behind);
+- a read sees only committed data, never another coroutine's transaction half-way, and a read
+  made of several statements sees one consistent moment;
 - `guild_id` scopes the call: nothing of another server is read or changed;
 - `now` and other times are timezone-aware; returned times are UTC.
 """
@@ -143,7 +145,9 @@ class PollStore(Protocol):
         ...
 
     async def poll_counts(self, poll: PollInfo) -> Aggregate:
-        """The poll's counts: the sealed counts once it is closed, the live ballots while it is open."""
+        """The poll's counts as the database holds them at the moment of reading: the sealed counts once it is
+        closed, the live ballots while it is open (even when `poll` was read before a seal that has
+        committed since)."""
         ...
 
     async def count_voters(self, poll: PollInfo) -> int:
@@ -260,9 +264,9 @@ class DigestStore(Protocol):
         ...
 
     async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
-        """Everything a digest of this server as of `until` is built from, in a fixed number of queries (one
-        per theme) whatever the number of participants; only the polls the digest shows (closed since the
-        previous digest) are read."""
+        """Everything a digest of this server as of `until` is built from, read as one snapshot, in a fixed
+        number of queries (one per theme) whatever the number of participants; only the polls the digest
+        shows (closed since the previous digest) are read."""
         ...
 
 

@@ -24,8 +24,7 @@ def _ballot_table(voter: Voter) -> tuple[str, str]:
 
 class PollBallotQueries(StoreBase):
     async def poll_salt(self, poll_id: int) -> bytes | None:
-        async with self.db.execute("SELECT salt FROM polls WHERE id = ?", (poll_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._read_one("SELECT salt FROM polls WHERE id = ?", (poll_id,))
         return row["salt"] if row else None
 
     async def _choices(self, db: aiosqlite.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
@@ -61,8 +60,11 @@ class PollBallotQueries(StoreBase):
         return row["max_choices"], row["options"]
 
     async def _secure_delete(self, db: aiosqlite.Connection) -> None:
-        """Overwrite deleted secret-ballot content with zeros instead of leaving it in free pages."""
-        if not getattr(self, "_secure_delete_on", False):
+        """Overwrite deleted secret-ballot content with zeros instead of leaving it in free pages.
+
+        A setting of the writer connection only: the reader never deletes anything.
+        """
+        if not self._secure_delete_on:
             await db.execute("PRAGMA secure_delete = ON")
             self._secure_delete_on = True
 

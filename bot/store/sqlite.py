@@ -1,4 +1,4 @@
-"""The SQLite store: one mixin per domain over one connection (see base.py)."""
+"""The SQLite store: one mixin per domain over the writer and reader connections (see base.py)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,15 @@ class SqliteStore(PositionQueries, PollQueries, DigestQueries):
     """Implements `bot.store.Store`; open it with `await SqliteStore.open(path)` (or `open_store`)."""
 
     async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
-        """Read everything a digest of this server as of `until` is built from: a fixed number of queries
-        (one per theme), whatever the number of participants; only the polls the digest shows are read."""
-        posted = await self.posted_digests(guild_id)
-        return DigestSource(
-            histories={slug: await self.theme_history(guild_id, slug, until) for slug in themes},
-            profiles=await self.guild_profiles(guild_id, until),
-            names=await self.display_names(guild_id),
-            posted=posted,
-            polls=await self.closed_polls(guild_id, previous_digest_at(posted, until), until),
-        )
+        """Read everything a digest of this server as of `until` is built from, in one snapshot: a fixed
+        number of queries (one per theme), whatever the number of participants; only the polls the digest
+        shows are read."""
+        async with self.snapshot() as db:
+            posted = await self._posted_digests(db, guild_id)
+            return DigestSource(
+                histories={slug: await self._theme_history(db, guild_id, slug, until) for slug in themes},
+                profiles=await self._guild_profiles(db, guild_id, until),
+                names=await self._display_names(db, guild_id),
+                posted=posted,
+                polls=await self._closed_polls(db, guild_id, previous_digest_at(posted, until), until),
+            )
