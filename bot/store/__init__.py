@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.store.interface import (
+    CommandSyncStore,
     DigestChannel,
     DigestStore,
     PollStore,
@@ -33,6 +34,7 @@ async def open_store(settings: DatabaseSettings) -> Store:
 
 
 __all__ = [
+    "CommandSyncStore",
     "DigestChannel",
     "DigestStore",
     "OpenStore",

@@ -270,7 +270,17 @@ class DigestStore(Protocol):
         ...
 
 
-class Store(ProfileStore, PositionStore, PollStore, DigestStore, Protocol):
+class CommandSyncStore(Protocol):
+    async def synced_tree_hash(self, scope: str) -> str | None:
+        """The hash of the command tree last synced to `scope` ("global" or "guild:<id>"), or None."""
+        ...
+
+    async def record_synced_tree(self, scope: str, tree_hash: str, now: datetime) -> None:
+        """Remember that the tree with this hash was synced to `scope` at `now` (replacing the previous record)."""
+        ...
+
+
+class Store(ProfileStore, PositionStore, PollStore, DigestStore, CommandSyncStore, Protocol):
     """The whole store, as cogs, services and tools use it; `bot.store.open_store` opens one."""
 
     async def close(self) -> None:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bot.core.digest import DigestSource, previous_digest_at
+from bot.store.command_sync import CommandSyncQueries
 from bot.store.digests import DigestQueries
 from bot.store.polls import PollQueries
 from bot.store.positions import PositionQueries
 
 
-class SqliteStore(PositionQueries, PollQueries, DigestQueries):
+class SqliteStore(PositionQueries, PollQueries, DigestQueries, CommandSyncQueries):
     """Implements `bot.store.Store`; open it with `await SqliteStore.open(path)` (or `open_store`)."""
 
     async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
