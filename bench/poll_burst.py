@@ -26,7 +26,7 @@ from bot import create_bot
 from bot.app import ConcordBot
 from bot.core.polls import new_salt
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import open_store
 from cogs.polls import PollCog
 
 GUILD = 1
@@ -71,7 +71,7 @@ async def in_simcord(size: int, secret: bool, path: Path) -> dict[str, float]:
 
 async def direct(size: int, secret: bool, path: Path) -> dict[str, float]:
     bot = create_bot(Settings.load(None, database={"path": path}))
-    store = await Store.open(path)
+    store = await open_store(bot.settings.database)
     bot._store = store  # what setup_hook does, without connecting anywhere
     try:
         now = bot.clock()

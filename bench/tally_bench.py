@@ -25,7 +25,7 @@ from bot.core.tally import tally_counts
 from bot.forum import REGIONS, STAKEHOLDERS
 from bot.render.discord.themes import tally_embed
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, open_store
 
 GUILD = 1_000_000_000_000_000  # a snowflake-sized id, so SimCord accepts it as a guild id
 RATIONALE = "A rationale of typical length, about two sentences, as participants write them in the forum. " * 2
@@ -96,7 +96,7 @@ async def run(participants: int, repeats: int, folder: Path) -> None:
     settings = Settings.load(None, database={"path": folder / "bench.db"})
     themes = len(settings.themes)
     half = participants // 2
-    store = await Store.open(settings.database.path)
+    store = await open_store(settings.database)
     try:
         for label, first, concurrent in (
             ("one after another", 1_000_000, False),

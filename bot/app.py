@@ -14,7 +14,7 @@ from bot.context import BotContext, Clock, DueWork
 from bot.interactions import admit, report_error
 from bot.scheduling import TickScheduler
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import OpenStore, Store, open_store
 from cogs import load_cogs
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class ConcordTree(app_commands.CommandTree["ConcordBot"]):
 
 
 class ConcordBot(commands.Bot):
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, open_store: OpenStore = open_store) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=discord.Intents.default(),
@@ -44,6 +44,7 @@ class ConcordBot(commands.Bot):
         )
         self.settings = settings
         self.clock = clock
+        self._open_store = open_store
         self._store: Store | None = None
         self._context: BotContext | None = None
         self.due_work: list[DueWork] = []
@@ -64,7 +65,7 @@ class ConcordBot(commands.Bot):
         return self._context
 
     async def setup_hook(self) -> None:
-        self._store = await Store.open(self.settings.database.path)
+        self._store = await self._open_store(self.settings.database)
         self._context = BotContext(self.settings, self._store, self, self.clock)
         await load_cogs(self, self._context)
         await self.sync_commands()
@@ -143,6 +144,6 @@ class ConcordBot(commands.Bot):
                 self._tick_lock.release()
 
 
-def create_bot(settings: Settings, *, clock: Clock | None = None) -> ConcordBot:
+def create_bot(settings: Settings, *, clock: Clock | None = None, open_store: OpenStore = open_store) -> ConcordBot:
     """Build the bot. Needs no token: connecting happens later, in `python -m bot run`."""
-    return ConcordBot(settings, clock or discord.utils.utcnow)
+    return ConcordBot(settings, clock or discord.utils.utcnow, open_store)

@@ -21,7 +21,6 @@ from bot.render.discord.digests import digest_parts
 from bot.render.report.html_page import digest_html
 from bot.render.report.markdown import digest_markdown
 from bot.render.wording import digest_title, shift_basis
-from bot.store.digests import load_digest_source
 from rehearsal.record import short_time
 from rehearsal.rehearsal import DemoError, Step, discord_times, expect
 from rehearsal.timeline import Calendar, Section
@@ -152,7 +151,7 @@ class DigestsChapter:
         """
         store, settings, guild_id = rehearsal.bot.store, rehearsal.settings, rehearsal.guild.id
         as_of = run.snapshot_at or run.due_at
-        source = await load_digest_source(store, guild_id, [theme.slug for theme in settings.themes], as_of)
+        source = await store.digest_source(guild_id, [theme.slug for theme in settings.themes], as_of)
         digest = build_digest(settings, source, run.kind, as_of)
         messages = await store.digest_messages(run.id)
         if len(messages) != run.parts_total or not messages:

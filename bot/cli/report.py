@@ -17,8 +17,7 @@ import discord
 
 from bot.core.digest import Digest, DigestSource, build_digest
 from bot.settings import Settings
-from bot.store import Store
-from bot.store.digests import load_digest_source
+from bot.store import Store, open_store
 
 KINDS = ("before", "after", "weekly", "now")
 FORMATS = ("markdown", "html", "json", "csv")
@@ -61,12 +60,12 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 async def _report(settings: Settings, args: argparse.Namespace) -> int:
-    store = await Store.open(settings.database.path)
+    store = await open_store(settings.database)
     try:
         now = args.at or discord.utils.utcnow()
         as_of = await _as_of(store, args.guild, args.kind, now)
         slugs = [theme.slug for theme in settings.themes]
-        source = await load_digest_source(store, args.guild, slugs, as_of)
+        source = await store.digest_source(args.guild, slugs, as_of)
     finally:
         await store.close()
     if not any(source.histories.values()):

@@ -14,7 +14,7 @@ import discord
 from discord.ext import commands
 
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import open_store
 
 NO_TOKEN = (
     "concord: no bot token: set the DISCORD_TOKEN environment variable (the token is never read from "
@@ -82,7 +82,7 @@ def migrate_database(args: argparse.Namespace) -> int:
     settings = Settings.load(args.config)
 
     async def apply() -> int:
-        store = await Store.open(settings.database.path)
+        store = await open_store(settings.database)
         try:
             return await store.schema_version()
         finally:

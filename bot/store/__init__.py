@@ -1,17 +1,48 @@
-"""Every SQL statement Concord runs, behind named async methods.
+"""Every SQL statement Concord runs, behind a Protocol of named async methods.
 
-The store is split by domain (one mixin per module) over one aiosqlite connection.
+`Store` (bot/store/interface.py) is what cogs, services and tools are typed against; `open_store`
+opens the SQLite implementation, `SqliteStore` (one mixin per domain over a writer and a reader
+connection). Tests and tools may pass another opener wherever one is taken (`create_bot`).
 """
 
 from __future__ import annotations
 
-from bot.store.digests import DigestQueries
-from bot.store.polls import PollQueries
-from bot.store.positions import PositionQueries
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from bot.store.interface import (
+    CommandSyncStore,
+    DigestChannel,
+    DigestStore,
+    PollStore,
+    PositionStore,
+    ProfileStore,
+    Store,
+    Voter,
+)
+from bot.store.sqlite import SqliteStore
+
+if TYPE_CHECKING:
+    from bot.settings import DatabaseSettings
+
+OpenStore = Callable[["DatabaseSettings"], Awaitable[Store]]
 
 
-class Store(PositionQueries, PollQueries, DigestQueries):
-    """The one store: open it with `await Store.open(path)`, close it with `await store.close()`."""
+async def open_store(settings: DatabaseSettings) -> Store:
+    """Open (creating if needed) the database file the settings name and bring it up to date."""
+    return await SqliteStore.open(settings.path)
 
 
-__all__ = ["Store"]
+__all__ = [
+    "CommandSyncStore",
+    "DigestChannel",
+    "DigestStore",
+    "OpenStore",
+    "PollStore",
+    "PositionStore",
+    "ProfileStore",
+    "SqliteStore",
+    "Store",
+    "Voter",
+    "open_store",
+]

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.core.digest import DigestSource, PostedDigest, previous_digest_at
-from bot.core.models import Profile
+from bot.core.digest import PostedDigest
 from bot.core.schedule import DeliveryError, DigestKind, RunState, RunStatus
 from bot.store.base import StoreBase
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
-
-if TYPE_CHECKING:
-    from bot.store import Store
-
-
-@dataclass(frozen=True, slots=True)
-class DigestChannel:
-    guild_id: int
-    channel_id: int
-    configured_at: datetime
+from bot.store.interface import DigestChannel
 
 
 def _run(row: aiosqlite.Row) -> RunState:
@@ -62,41 +49,37 @@ class DigestQueries(StoreBase):
             )
 
     async def get_digest_channel(self, guild_id: int) -> DigestChannel | None:
-        async with self.db.execute(
+        row = await self._read_one(
             "SELECT guild_id, channel_id, configured_at FROM digest_channels WHERE guild_id = ?", (guild_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return DigestChannel(row[0], row[1], from_db_time(row[2])) if row else None
 
     async def digest_channels(self) -> list[DigestChannel]:
         """Every server that gets scheduled digests."""
-        async with self.db.execute(
-            "SELECT guild_id, channel_id, configured_at FROM digest_channels ORDER BY guild_id"
-        ) as cursor:
-            return [DigestChannel(row[0], row[1], from_db_time(row[2])) for row in await cursor.fetchall()]
+        rows = await self._read_all("SELECT guild_id, channel_id, configured_at FROM digest_channels ORDER BY guild_id")
+        return [DigestChannel(row[0], row[1], from_db_time(row[2])) for row in rows]
 
     async def digest_runs(self, guild_id: int, since: datetime | None = None) -> list[RunState]:
         """This server's digest records (those due at or after `since`, and every pending one), oldest first."""
-        async with self.db.execute(
+        rows = await self._read_all(
             """
             SELECT * FROM digest_runs
             WHERE guild_id = ? AND (? IS NULL OR due_at >= ? OR status = ?)
             ORDER BY due_at, id
             """,
             (guild_id, *(2 * [to_db_time(since) if since else None]), RunStatus.PENDING),
-        ) as cursor:
-            return [_run(row) for row in await cursor.fetchall()]
+        )
+        return [_run(row) for row in rows]
 
-    async def get_digest_run(self, guild_id: int, kind: str, due_at: datetime) -> RunState | None:
-        async with self.db.execute(
+    async def get_digest_run(self, guild_id: int, kind: DigestKind, due_at: datetime) -> RunState | None:
+        row = await self._read_one(
             "SELECT * FROM digest_runs WHERE guild_id = ? AND kind = ? AND due_at = ?",
             (guild_id, kind, to_db_time(due_at)),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return _run(row) if row else None
 
     async def claim_digest(
-        self, guild_id: int, kind: str, due_at: datetime, snapshot_at: datetime, *, manual: bool = False
+        self, guild_id: int, kind: DigestKind, due_at: datetime, snapshot_at: datetime, *, manual: bool = False
     ) -> RunState | None:
         """Create the record of an occurrence about to be posted; None if it already has one.
 
@@ -140,10 +123,10 @@ class DigestQueries(StoreBase):
             await db.execute("UPDATE digest_runs SET parts_sent = ? WHERE id = ?", (part + 1, run_id))
 
     async def digest_messages(self, run_id: int) -> list[tuple[int, int]]:
-        async with self.db.execute(
+        rows = await self._read_all(
             "SELECT channel_id, message_id FROM digest_messages WHERE run_id = ? ORDER BY part", (run_id,)
-        ) as cursor:
-            return [(row[0], row[1]) for row in await cursor.fetchall()]
+        )
+        return [(row[0], row[1]) for row in rows]
 
     async def mark_digest_posted(self, run_id: int, now: datetime) -> None:
         async with self.transaction() as db:
@@ -153,7 +136,7 @@ class DigestQueries(StoreBase):
             )
 
     async def mark_digest_failed(
-        self, run_id: int, error_kind: str, message: str, retry_at: datetime, now: datetime
+        self, run_id: int, error_kind: DeliveryError, message: str, retry_at: datetime, now: datetime
     ) -> None:
         """A failed attempt: counted, explained, and due again at `retry_at`."""
         async with self.transaction() as db:
@@ -166,7 +149,7 @@ class DigestQueries(StoreBase):
                 (error_kind, message[:500], to_db_time(now), to_db_time(retry_at), run_id),
             )
 
-    async def mark_digest_missed(self, guild_id: int, kind: str, due_at: datetime, now: datetime) -> None:
+    async def mark_digest_missed(self, guild_id: int, kind: DigestKind, due_at: datetime, now: datetime) -> None:
         """Too late to post: record it (creating the record if it never had one) so it is never posted stale."""
         async with self.transaction() as db:
             await db.execute(
@@ -181,7 +164,11 @@ class DigestQueries(StoreBase):
             )
 
     async def posted_digests(self, guild_id: int) -> list[PostedDigest]:
-        async with self.db.execute(
+        async with self.reading() as db:
+            return await self._posted_digests(db, guild_id)
+
+    async def _posted_digests(self, db: aiosqlite.Connection, guild_id: int) -> list[PostedDigest]:
+        async with db.execute(
             """
             SELECT kind, due_at, snapshot_at FROM digest_runs
             WHERE guild_id = ? AND status = ? ORDER BY snapshot_at, id
@@ -192,38 +179,3 @@ class DigestQueries(StoreBase):
                 PostedDigest(DigestKind(row[0]), from_db_time(row[1]), from_db_time(row[2]))
                 for row in await cursor.fetchall()
             ]
-
-    async def display_names(self, guild_id: int) -> dict[int, str]:
-        """Each participant's most recent display name (used only under named attribution)."""
-        async with self.db.execute(
-            "SELECT user_id, display_name FROM positions WHERE guild_id = ? ORDER BY updated_at", (guild_id,)
-        ) as cursor:
-            return {row[0]: row[1] for row in await cursor.fetchall()}
-
-    async def guild_profiles(self, guild_id: int, as_of: datetime) -> dict[int, Profile]:
-        """Each participant's profile as it stood at `as_of` (the latest change at or before it)."""
-        at = to_db_time(as_of)
-        async with self.db.execute(
-            """
-            SELECT h.user_id, h.stakeholder, h.region FROM profile_history h
-            WHERE h.guild_id = ? AND h.id = (
-                SELECT max(id) FROM profile_history
-                WHERE guild_id = h.guild_id AND user_id = h.user_id AND at <= ?
-            )
-            """,
-            (guild_id, at),
-        ) as cursor:
-            return {row[0]: Profile(row[0], row[1], row[2]) for row in await cursor.fetchall()}
-
-
-async def load_digest_source(store: Store, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
-    """Read everything a digest of this server as of `until` is built from: a fixed number of queries
-    (one per theme), whatever the number of participants; only the polls the digest shows are read."""
-    posted = await store.posted_digests(guild_id)
-    return DigestSource(
-        histories={slug: await store.theme_history(guild_id, slug, until) for slug in themes},
-        profiles=await store.guild_profiles(guild_id, until),
-        names=await store.display_names(guild_id),
-        posted=posted,
-        polls=await store.closed_polls(guild_id, previous_digest_at(posted, until), until),
-    )

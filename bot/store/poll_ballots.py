@@ -15,8 +15,7 @@ import aiosqlite
 from bot.core.polls import Aggregate, Click, PollInfo, aggregate, apply_click
 from bot.store.base import StoreBase
 from bot.store.dbtime import to_db_time
-
-Voter = int | bytes  # a Discord user id (open ballot) or a keyed hash (secret ballot)
+from bot.store.interface import Voter
 
 
 def _ballot_table(voter: Voter) -> tuple[str, str]:
@@ -25,8 +24,7 @@ def _ballot_table(voter: Voter) -> tuple[str, str]:
 
 class PollBallotQueries(StoreBase):
     async def poll_salt(self, poll_id: int) -> bytes | None:
-        async with self.db.execute("SELECT salt FROM polls WHERE id = ?", (poll_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self._read_one("SELECT salt FROM polls WHERE id = ?", (poll_id,))
         return row["salt"] if row else None
 
     async def _choices(self, db: aiosqlite.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
@@ -62,8 +60,11 @@ class PollBallotQueries(StoreBase):
         return row["max_choices"], row["options"]
 
     async def _secure_delete(self, db: aiosqlite.Connection) -> None:
-        """Overwrite deleted secret-ballot content with zeros instead of leaving it in free pages."""
-        if not getattr(self, "_secure_delete_on", False):
+        """Overwrite deleted secret-ballot content with zeros instead of leaving it in free pages.
+
+        A setting of the writer connection only: the reader never deletes anything.
+        """
+        if not self._secure_delete_on:
             await db.execute("PRAGMA secure_delete = ON")
             self._secure_delete_on = True
 
@@ -104,15 +105,15 @@ class PollBallotQueries(StoreBase):
         table, column = _ballot_table(voter)
         await db.execute(f"DELETE FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter))
         if isinstance(voter, bytes):
-            rows = [(poll_id, voter, position, stakeholder) for position in sorted(choices)]
+            ballots = [(poll_id, voter, position, stakeholder) for position in sorted(choices)]
             await db.executemany(
-                "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)", rows
+                "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)", ballots
             )
         else:
-            rows = [(poll_id, voter, position, stakeholder, to_db_time(now)) for position in sorted(choices)]
+            votes = [(poll_id, voter, position, stakeholder, to_db_time(now)) for position in sorted(choices)]
             await db.executemany(
                 "INSERT INTO poll_votes (poll_id, user_id, position, stakeholder, voted_at) VALUES (?, ?, ?, ?, ?)",
-                rows,
+                votes,
             )
 
     async def _live_counts(self, db: aiosqlite.Connection, poll: PollInfo) -> Aggregate:

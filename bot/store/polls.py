@@ -1,7 +1,11 @@
-"""Polls: creating and finding them, sealing them into counts at close, the closing's delivery state, digests' view.
+"""Polls: creating and finding them, sealing them into counts at close, digests' view.
 
 Closing a secret poll erases its ballots and salt with SQLite's secure_delete on (see poll_ballots.py),
 then truncates the write-ahead log, so no old page with them lingers in the database files.
+
+Reads of a poll take two statements (the poll, its options) or more (counts), so each runs in one
+snapshot of the reader: a read during a seal sees the poll open with its ballots, or closed with its
+counts, never the seal half-way (closed counts written, ballots gone, poll still open).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import aiosqlite
 from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 from bot.store.poll_ballots import PollBallotQueries
+from bot.store.poll_delivery import PollDeliveryQueries
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +56,7 @@ def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
     )
 
 
-class PollQueries(PollBallotQueries):
+class PollQueries(PollBallotQueries, PollDeliveryQueries):
     async def _polls(
         self, db: aiosqlite.Connection, where: str, params: Sequence[object], order: str = "id"
     ) -> list[PollInfo]:
@@ -96,7 +101,9 @@ class PollQueries(PollBallotQueries):
                 """,
                 (guild_id,),
             ) as cursor:
-                number = (await cursor.fetchone())[0]
+                counter = await cursor.fetchone()
+            assert counter is not None  # an upsert with RETURNING always returns its row
+            number = counter[0]
             cursor = await db.execute(
                 """
                 INSERT INTO polls (guild_id, number, channel_id, created_by, question, theme, secret,
@@ -139,25 +146,29 @@ class PollQueries(PollBallotQueries):
             )
 
     async def get_poll(self, guild_id: int, number: int) -> PollInfo | None:
-        found = await self._polls(self.db, "guild_id = ? AND number = ?", (guild_id, number))
+        async with self.snapshot() as db:
+            found = await self._polls(db, "guild_id = ? AND number = ?", (guild_id, number))
         return found[0] if found else None
 
     async def get_poll_by_id(self, poll_id: int) -> PollInfo | None:
-        found = await self._polls(self.db, "id = ?", (poll_id,))
+        async with self.snapshot() as db:
+            found = await self._polls(db, "id = ?", (poll_id,))
         return found[0] if found else None
 
     async def open_polls(self, guild_id: int, now: datetime) -> list[PollInfo]:
         """This server's polls still taking votes at `now` (a poll past its deadline awaits sealing, not votes)."""
-        return await self._polls(
-            self.db,
-            "guild_id = ? AND closed_at IS NULL AND closes_at > ?",
-            (guild_id, to_db_time(now)),
-            order="closes_at, id",
-        )
+        async with self.snapshot() as db:
+            return await self._polls(
+                db,
+                "guild_id = ? AND closed_at IS NULL AND closes_at > ?",
+                (guild_id, to_db_time(now)),
+                order="closes_at, id",
+            )
 
     async def polls_with_due_work(self) -> list[PollInfo]:
         """Every server's open polls and closed polls whose closing is not fully delivered yet."""
-        return await self._polls(self.db, "closed_at IS NULL OR close_edited = 0 OR results_message_id IS NULL", ())
+        async with self.snapshot() as db:
+            return await self._polls(db, "closed_at IS NULL OR close_edited = 0 OR results_message_id IS NULL", ())
 
     async def _stored_counts(self, db: aiosqlite.Connection, poll_id: int) -> Aggregate:
         async with db.execute("SELECT grp, voters FROM poll_result_groups WHERE poll_id = ?", (poll_id,)) as cursor:
@@ -169,10 +180,20 @@ class PollQueries(PollBallotQueries):
         return Aggregate(voters, votes)
 
     async def poll_counts(self, poll: PollInfo) -> Aggregate:
-        """Counts for results: the sealed counts once closed, the live ballots while open."""
-        if poll.is_closed:
-            return await self._stored_counts(self.db, poll.id)
-        return await self._live_counts(self.db, poll)
+        """Counts for results: the sealed counts once closed, the live ballots while open.
+
+        Whether it is closed is read in the same snapshot as the counts: `poll` may have been read
+        before a seal that committed since, and a secret poll's live ballots are gone once sealed.
+        """
+        async with self.snapshot() as db:
+            if poll.is_closed or await self._is_sealed(db, poll.id):
+                return await self._stored_counts(db, poll.id)
+            return await self._live_counts(db, poll)
+
+    async def _is_sealed(self, db: aiosqlite.Connection, poll_id: int) -> bool:
+        async with db.execute("SELECT closed_at IS NOT NULL FROM polls WHERE id = ?", (poll_id,)) as cursor:
+            row = await cursor.fetchone()
+        return bool(row and row[0])
 
     async def count_voters(self, poll: PollInfo) -> int:
         return sum((await self.poll_counts(poll)).voters.values())
@@ -212,56 +233,37 @@ class PollQueries(PollBallotQueries):
     async def _truncate_log(self) -> None:
         """Copy the write-ahead log into the database and empty it, so no old page (salt, ballots) stays in it.
 
-        Another process reading the file (a backup tool) can stop the checkpoint short; then old
-        pages may stay in the log until a later checkpoint, which the operator must be told.
+        The checkpoint waits for every reader to leave the log, so it takes the reader's lock too: this
+        store's reader then holds no read transaction (it never keeps one outside the lock) and cannot
+        stop it. Another process reading the file (a backup tool) can stop the checkpoint short; then
+        old pages may stay in the log until a later checkpoint, which the operator must be told.
         """
-        async with self._write_lock, self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+        async with (
+            self._write_lock,
+            self._read_lock,
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor,
+        ):
             busy, _, _ = await cursor.fetchone() or (0, 0, 0)
         if busy:
             log.warning("write-ahead log not truncated (another reader?): erased ballots may linger in it")
 
-    async def record_close_step(
-        self, poll_id: int, *, edited: bool = False, results_message_id: int | None = None
-    ) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                """
-                UPDATE polls SET close_edited = max(close_edited, ?),
-                                 results_message_id = coalesce(results_message_id, ?)
-                WHERE id = ?
-                """,
-                (int(edited), results_message_id, poll_id),
-            )
-
-    async def record_close_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE polls SET close_attempts = ?, close_retry_at = ?, last_error = ? WHERE id = ?",
-                (attempts, to_db_time(retry_at), error[:500], poll_id),
-            )
-
-    async def record_closing_soon(self, poll_id: int, message_id: int) -> None:
-        async with self.transaction() as db:
-            await db.execute("UPDATE polls SET soon_message_id = ? WHERE id = ?", (message_id, poll_id))
-
-    async def record_closing_soon_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
-        async with self.transaction() as db:
-            await db.execute(
-                "UPDATE polls SET soon_attempts = ?, soon_retry_at = ?, last_error = ? WHERE id = ?",
-                (attempts, to_db_time(retry_at), error[:500], poll_id),
-            )
-
     async def closed_polls(self, guild_id: int, since: datetime | None, until: datetime) -> list[ClosedPoll]:
         """Polls of one server closed in (since, until], oldest first, with their published results."""
+        async with self.snapshot() as db:
+            return await self._closed_polls(db, guild_id, since, until)
+
+    async def _closed_polls(
+        self, db: aiosqlite.Connection, guild_id: int, since: datetime | None, until: datetime
+    ) -> list[ClosedPoll]:
         polls = await self._polls(
-            self.db,
+            db,
             "guild_id = ? AND closed_at IS NOT NULL AND (? IS NULL OR closed_at > ?) AND closed_at <= ?",
             (guild_id, *(2 * [to_db_time(since) if since else None]), to_db_time(until)),
             order="closed_at, id",
         )
         closed: list[ClosedPoll] = []
         for poll in polls:
-            shown = results(await self._stored_counts(self.db, poll.id), poll.options)
+            shown = results(await self._stored_counts(db, poll.id), poll.options)
             closed.append(
                 ClosedPoll(
                     poll_id=poll.id,

@@ -59,36 +59,52 @@ class PositionQueries(StoreBase):
             )
 
     async def get_profile(self, guild_id: int, user_id: int) -> Profile | None:
-        async with self.db.execute(
+        row = await self._read_one(
             "SELECT user_id, stakeholder, region FROM profiles WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return Profile(row["user_id"], row["stakeholder"], row["region"]) if row else None
 
+    async def guild_profiles(self, guild_id: int, as_of: datetime) -> dict[int, Profile]:
+        """Each participant's profile as it stood at `as_of` (the latest change at or before it)."""
+        async with self.reading() as db:
+            return await self._guild_profiles(db, guild_id, as_of)
+
+    async def _guild_profiles(self, db: aiosqlite.Connection, guild_id: int, as_of: datetime) -> dict[int, Profile]:
+        async with db.execute(
+            """
+            SELECT h.user_id, h.stakeholder, h.region FROM profile_history h
+            WHERE h.guild_id = ? AND h.id = (
+                SELECT max(id) FROM profile_history
+                WHERE guild_id = h.guild_id AND user_id = h.user_id AND at <= ?
+            )
+            """,
+            (guild_id, to_db_time(as_of)),
+        ) as cursor:
+            return {row[0]: Profile(row[0], row[1], row[2]) for row in await cursor.fetchall()}
+
     async def get_position(self, guild_id: int, theme: str, user_id: int) -> Position | None:
-        async with self.db.execute(
+        row = await self._read_one(
             f"""
             SELECT {_POSITION_COLUMNS}
             FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
             WHERE p.guild_id = ? AND p.theme = ? AND p.user_id = ?
             """,
             (guild_id, theme, user_id),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return _position(row) if row else None
 
     async def positions_of(self, guild_id: int, user_id: int) -> dict[str, Position]:
         """One participant's current positions in this server, by theme slug."""
-        async with self.db.execute(
+        rows = await self._read_all(
             f"""
             SELECT p.theme, {_POSITION_COLUMNS}
             FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
             WHERE p.guild_id = ? AND p.user_id = ?
             """,
             (guild_id, user_id),
-        ) as cursor:
-            return {row["theme"]: _position(row) for row in await cursor.fetchall()}
+        )
+        return {row["theme"]: _position(row) for row in rows}
 
     async def record_position(
         self,
@@ -147,7 +163,7 @@ class PositionQueries(StoreBase):
         `limit`/`offset` read one page only: browsing a large forum never loads every rationale.
         """
         where, params = _theme_filter(guild_id, theme, stance)
-        async with self.db.execute(
+        rows = await self._read_all(
             f"""
             SELECT {_POSITION_COLUMNS}
             FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
@@ -156,19 +172,18 @@ class PositionQueries(StoreBase):
             LIMIT ? OFFSET ?
             """,
             (*params, -1 if limit is None else limit, offset),
-        ) as cursor:
-            return [_position(row) for row in await cursor.fetchall()]
+        )
+        return [_position(row) for row in rows]
 
     async def count_participants(self, guild_id: int, theme: str, stance: str | None = None) -> int:
         """How many hold a position on the theme (with that stance, when given)."""
         where, params = _theme_filter(guild_id, theme, stance)
-        async with self.db.execute(f"SELECT count(*) FROM positions p WHERE {where}", params) as cursor:
-            row = await cursor.fetchone()
+        row = await self._read_one(f"SELECT count(*) FROM positions p WHERE {where}", params)
         return int(row[0]) if row else 0
 
     async def stance_counts(self, guild_id: int, theme: str) -> dict[tuple[str, str | None], int]:
         """How many hold each stance, per current stakeholder group (None: no profile), for a tally."""
-        async with self.db.execute(
+        rows = await self._read_all(
             """
             SELECT p.stance, f.stakeholder, count(*)
             FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
@@ -176,12 +191,18 @@ class PositionQueries(StoreBase):
             GROUP BY p.stance, f.stakeholder
             """,
             (guild_id, theme),
-        ) as cursor:
-            return {(row[0], row[1]): int(row[2]) for row in await cursor.fetchall()}
+        )
+        return {(row[0], row[1]): int(row[2]) for row in rows}
 
     async def theme_history(self, guild_id: int, theme: str, until: datetime | None = None) -> list[HistoryEntry]:
         """Every change on a theme in order, optionally only those at or before `until`."""
-        async with self.db.execute(
+        async with self.reading() as db:
+            return await self._theme_history(db, guild_id, theme, until)
+
+    async def _theme_history(
+        self, db: aiosqlite.Connection, guild_id: int, theme: str, until: datetime | None
+    ) -> list[HistoryEntry]:
+        async with db.execute(
             """
             SELECT user_id, at, stance, rationale FROM position_history
             WHERE guild_id = ? AND theme = ? AND (? IS NULL OR at <= ?)
@@ -193,3 +214,14 @@ class PositionQueries(StoreBase):
                 HistoryEntry(row["user_id"], from_db_time(row["at"]), row["stance"], row["rationale"])
                 for row in await cursor.fetchall()
             ]
+
+    async def display_names(self, guild_id: int) -> dict[int, str]:
+        """Each participant's most recent display name (used only under named attribution)."""
+        async with self.reading() as db:
+            return await self._display_names(db, guild_id)
+
+    async def _display_names(self, db: aiosqlite.Connection, guild_id: int) -> dict[int, str]:
+        async with db.execute(
+            "SELECT user_id, display_name FROM positions WHERE guild_id = ? ORDER BY updated_at", (guild_id,)
+        ) as cursor:
+            return {row[0]: row[1] for row in await cursor.fetchall()}

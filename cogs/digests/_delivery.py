@@ -23,7 +23,6 @@ from bot.interactions import retry_safe_nonce
 from bot.render.charts import digest_chart_png
 from bot.render.discord.digests import DigestPart, digest_parts
 from bot.scheduling import retry_delay
-from bot.store.digests import load_digest_source
 
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -88,7 +87,7 @@ class DigestDelivery:
 
     async def build(self, guild_id: int, kind: DigestKind, as_of: datetime) -> Digest:
         slugs = [theme.slug for theme in self.ctx.settings.themes]
-        source = await load_digest_source(self.ctx.store, guild_id, slugs, as_of)
+        source = await self.ctx.store.digest_source(guild_id, slugs, as_of)
         return build_digest(self.ctx.settings, source, kind, as_of)
 
     async def render(self, digest: Digest, *, chart: bool = True) -> list[DigestPart]:

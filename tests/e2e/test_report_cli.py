@@ -12,7 +12,8 @@ import pytest
 from matplotlib.image import imread
 
 from bot.cli import main
-from bot.store import Store
+from bot.settings import DatabaseSettings
+from bot.store import open_store
 
 GUILD = 4242
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -30,7 +31,7 @@ ends_at = "2026-01-03T10:30:00+04:00"
 
 async def seed(db: Path) -> None:
     """Four participants on `gaps`; a before-digest posted at hour 29; then one moves, one withdraws."""
-    store = await Store.open(db)
+    store = await open_store(DatabaseSettings(path=db))
     try:
         await store.set_profile(GUILD, 1, "government", "weog", T0)
         await store.set_profile(GUILD, 2, "civil-society", "african", T0)

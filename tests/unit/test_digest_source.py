@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.store import Store
-from bot.store.digests import load_digest_source
+from bot.settings import DatabaseSettings
+from bot.store import Store, open_store
 
 GUILD = 77
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -39,7 +39,7 @@ async def poll_closed_at(store: Store, closed_at: datetime) -> None:
 
 
 async def test_queries_do_not_grow_with_participants_and_only_shown_polls_are_read(tmp_path: Path):
-    store = await Store.open(tmp_path / "concord.db")
+    store = await open_store(DatabaseSettings(path=tmp_path / "concord.db"))
     statements: list[str] = []
     try:
         await seed(store, 0, 3)
@@ -50,15 +50,15 @@ async def test_queries_do_not_grow_with_participants_and_only_shown_polls_are_re
         await poll_closed_at(store, T0 + timedelta(hours=3))
         await store.record_position(GUILD + 1, "gaps", 1, "elsewhere", "none", "Another server.", T0)
         until = T0 + timedelta(hours=4)
-        await store.db.set_trace_callback(statements.append)
-        small = await load_digest_source(store, GUILD, THEMES, until)
+        await store.reader.set_trace_callback(statements.append)
+        small = await store.digest_source(GUILD, THEMES, until)
         few = len(statements)
-        await store.db.set_trace_callback(None)
+        await store.reader.set_trace_callback(None)
         await seed(store, 3, 60)
         statements.clear()
-        await store.db.set_trace_callback(statements.append)
-        large = await load_digest_source(store, GUILD, THEMES, until)
-        await store.db.set_trace_callback(None)
+        await store.reader.set_trace_callback(statements.append)
+        large = await store.digest_source(GUILD, THEMES, until)
+        await store.reader.set_trace_callback(None)
     finally:
         await store.close()
     assert len(statements) == few

@@ -9,9 +9,8 @@ import pytest
 
 from bot.core.digest import build_digest
 from bot.migrate import MIGRATIONS_DIR, migrate
-from bot.settings import Settings
-from bot.store import Store
-from bot.store.digests import load_digest_source
+from bot.settings import DatabaseSettings, Settings
+from bot.store import open_store
 from tests.support.world import db_rows
 
 T0 = datetime(2012, 11, 1, 5, 0, tzinfo=UTC)
@@ -21,7 +20,7 @@ ANA, BEN = 1_042_112_999_999_999_991, 1_042_112_999_999_999_992
 
 @pytest.fixture
 async def store(db_path):
-    opened = await Store.open(db_path)
+    opened = await open_store(DatabaseSettings(path=db_path))
     yield opened
     await opened.close()
 
@@ -43,9 +42,9 @@ async def test_a_digest_rebuilt_later_uses_the_profiles_of_its_time(store):
     await store.set_profile(GUILD, ANA, "government", "weog", T0 + timedelta(days=2))
     await store.set_profile(GUILD, BEN, "private-sector", None, T0 + timedelta(days=2))
 
-    then = build_digest(settings, await load_digest_source(store, GUILD, ["gaps"], taken), "now", taken)
+    then = build_digest(settings, await store.digest_source(GUILD, ["gaps"], taken), "now", taken)
     later = T0 + timedelta(days=3)
-    now = build_digest(settings, await load_digest_source(store, GUILD, ["gaps"], later), "now", later)
+    now = build_digest(settings, await store.digest_source(GUILD, ["gaps"], later), "now", later)
 
     gaps_then = next(theme for theme in then.themes if theme.slug == "gaps")
     gaps_now = next(theme for theme in now.themes if theme.slug == "gaps")

@@ -9,7 +9,8 @@ import aiosqlite
 import pytest
 
 from bot.migrate import MIGRATIONS_DIR, available_migrations, migrate
-from bot.store import Store
+from bot.settings import DatabaseSettings
+from bot.store import open_store
 from tests.support.world import db_rows
 
 T0 = datetime(2012, 11, 8, 5, 0, tzinfo=UTC)
@@ -20,7 +21,7 @@ USER = 1_042_112_999_999_999_999
 
 @pytest.fixture
 async def store(db_path):
-    opened = await Store.open(db_path)
+    opened = await open_store(DatabaseSettings(path=db_path))
     yield opened
     await opened.close()
 
@@ -35,12 +36,12 @@ async def test_a_fresh_database_is_migrated_to_the_latest_version(store, db_path
 
 
 async def test_reopening_applies_nothing_twice_and_keeps_data(db_path):
-    first = await Store.open(db_path)
+    first = await open_store(DatabaseSettings(path=db_path))
     await first.record_position(GUILD, "gaps", USER, "Ana", "some", "Kept.", T0)
     version = await first.schema_version()
     await first.close()
 
-    second = await Store.open(db_path)
+    second = await open_store(DatabaseSettings(path=db_path))
     try:
         assert await second.schema_version() == version
         assert (await second.get_position(GUILD, "gaps", USER)).rationale == "Kept."

@@ -1,0 +1,42 @@
+"""How far a poll's closing and its closing-soon notice have been delivered, step by step, so a retry never
+repeats a step that succeeded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.store.base import StoreBase
+from bot.store.dbtime import to_db_time
+
+
+class PollDeliveryQueries(StoreBase):
+    async def record_close_step(
+        self, poll_id: int, *, edited: bool = False, results_message_id: int | None = None
+    ) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                """
+                UPDATE polls SET close_edited = max(close_edited, ?),
+                                 results_message_id = coalesce(results_message_id, ?)
+                WHERE id = ?
+                """,
+                (int(edited), results_message_id, poll_id),
+            )
+
+    async def record_close_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE polls SET close_attempts = ?, close_retry_at = ?, last_error = ? WHERE id = ?",
+                (attempts, to_db_time(retry_at), error[:500], poll_id),
+            )
+
+    async def record_closing_soon(self, poll_id: int, message_id: int) -> None:
+        async with self.transaction() as db:
+            await db.execute("UPDATE polls SET soon_message_id = ? WHERE id = ?", (message_id, poll_id))
+
+    async def record_closing_soon_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                "UPDATE polls SET soon_attempts = ?, soon_retry_at = ?, last_error = ? WHERE id = ?",
+                (attempts, to_db_time(retry_at), error[:500], poll_id),
+            )
