@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -32,6 +34,17 @@ class ConcordTree(app_commands.CommandTree["ConcordBot"]):
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         await report_error(interaction, error)
 
+    async def definition_hash(self, guild: discord.abc.Snowflake | None) -> str:
+        """A hash of exactly what `sync(guild=...)` would send (with the translator's localisations)."""
+        commands = self.get_commands(guild=guild)
+        translator = self.translator
+        if translator is not None:
+            payload = [await command.get_translated_payload(self, translator) for command in commands]
+        else:
+            payload = [command.to_dict(self) for command in commands]
+        text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 class ConcordBot(commands.Bot):
     def __init__(self, settings: Settings, clock: Clock, open_store: OpenStore = open_store) -> None:
@@ -45,6 +58,7 @@ class ConcordBot(commands.Bot):
         self.settings = settings
         self.clock = clock
         self._open_store = open_store
+        self.force_sync = False
         self._store: Store | None = None
         self._context: BotContext | None = None
         self.due_work: list[DueWork] = []
@@ -85,14 +99,26 @@ class ConcordBot(commands.Bot):
     def remove_recurring(self, job_id: str) -> None:
         self.scheduler.remove_recurring(job_id)
 
-    async def sync_commands(self) -> None:
+    async def sync_commands(self) -> bool:
+        """Sync the slash commands to Discord when their definitions changed since the last sync of this
+        scope (a hash of the tree, translations included, is kept in the database); `force_sync`
+        (`python -m bot run --sync`) syncs anyway. Returns whether it synced.
+
+        discord.py's own examples warn against syncing at every start: Discord rate-limits syncs.
+        """
         guild_id = self.settings.discord.guild_id
-        if guild_id:
-            guild = discord.Object(id=guild_id)
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
+        scope = f"guild:{guild_id}" if guild_id else "global"
+        tree_hash = await self.tree.definition_hash(guild)
+        if not self.force_sync and await self.store.synced_tree_hash(scope) == tree_hash:
+            log.info("slash commands unchanged since the last sync (%s): not syncing", scope)
+            return False
+        await self.tree.sync(guild=guild)
+        await self.store.record_synced_tree(scope, tree_hash, self.clock())
+        log.info("slash commands synced (%s)", scope)
+        return True
 
     async def on_ready(self) -> None:
         """Start the scheduler (once) and tick now.
@@ -144,6 +170,18 @@ class ConcordBot(commands.Bot):
                 self._tick_lock.release()
 
 
-def create_bot(settings: Settings, *, clock: Clock | None = None, open_store: OpenStore = open_store) -> ConcordBot:
-    """Build the bot. Needs no token: connecting happens later, in `python -m bot run`."""
-    return ConcordBot(settings, clock or discord.utils.utcnow, open_store)
+def create_bot(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    open_store: OpenStore = open_store,
+    force_sync: bool = False,
+) -> ConcordBot:
+    """Build the bot. Needs no token: connecting happens later, in `python -m bot run`.
+
+    `open_store` opens the database in setup_hook (tests may pass their own); `force_sync` syncs the
+    slash commands even when they have not changed since the last sync.
+    """
+    bot = ConcordBot(settings, clock or discord.utils.utcnow, open_store)
+    bot.force_sync = force_sync
+    return bot

@@ -30,6 +30,11 @@ log = logging.getLogger(__name__)
 def register(sub: argparse._SubParsersAction) -> None:
     run = sub.add_parser("run", help="connect to Discord and serve the forum")
     run.add_argument("--config", default=None, help="path to config.toml (default: defaults and environment only)")
+    run.add_argument(
+        "--sync",
+        action="store_true",
+        help="sync the slash commands to Discord even if they have not changed since the last sync",
+    )
     run.set_defaults(handler=run_bot)
     migrate = sub.add_parser("migrate", help="apply pending database migrations and exit")
     migrate.add_argument("--config", default=None, help="path to config.toml")
@@ -46,7 +51,7 @@ def run_bot(args: argparse.Namespace) -> int:
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it reports every wake-up at INFO
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here: no warning at start
     try:
-        asyncio.run(serve(create_bot(settings), settings.token.get_secret_value()))
+        asyncio.run(serve(create_bot(settings, force_sync=args.sync), settings.token.get_secret_value()))
     except discord.LoginFailure:
         print(BAD_TOKEN, file=sys.stderr)
         return 1

@@ -10,15 +10,15 @@ from bot.store.dbtime import to_db_time
 
 class CommandSyncQueries(StoreBase):
     async def synced_tree_hash(self, scope: str) -> str | None:
-        row = await self._read_one("SELECT tree_hash FROM command_sync WHERE scope = ?", (scope,))
+        row = await self._read_one("SELECT fingerprint FROM command_sync WHERE scope = ?", (scope,))
         return str(row[0]) if row else None
 
     async def record_synced_tree(self, scope: str, tree_hash: str, now: datetime) -> None:
         async with self.transaction() as db:
             await db.execute(
                 """
-                INSERT INTO command_sync (scope, tree_hash, synced_at) VALUES (?, ?, ?)
-                ON CONFLICT (scope) DO UPDATE SET tree_hash = excluded.tree_hash, synced_at = excluded.synced_at
+                INSERT INTO command_sync (scope, fingerprint, synced_at) VALUES (?, ?, ?)
+                ON CONFLICT (scope) DO UPDATE SET fingerprint = excluded.fingerprint, synced_at = excluded.synced_at
                 """,
                 (scope, tree_hash, to_db_time(now)),
             )

@@ -53,10 +53,10 @@ def first_answer(world: World) -> dict:
     return [entry.json for entry in world.env.http_requests if entry.path.endswith("/callback")][-1]
 
 
-async def restart(env: simcord.Env, settings: Settings) -> ConcordBot:
+async def restart(env: simcord.Env, settings: Settings, **options: Any) -> ConcordBot:
     """Replace the running bot with a fresh one over the same database, closing the old store."""
     old = env.bot
-    new = create_bot(settings)
+    new = create_bot(settings, **options)
     restarted.append(new)
     await env.restart_bot(new)
     await old.close()
