@@ -72,6 +72,11 @@ class ConcordBot(commands.Bot):
         return self._store
 
     @property
+    def concord_tree(self) -> ConcordTree:
+        assert isinstance(self.tree, ConcordTree)
+        return self.tree
+
+    @property
     def context(self) -> BotContext:
         """What cogs are given: settings, the store, the clock and scheduling (see bot/context.py)."""
         if self._context is None:
@@ -111,7 +116,7 @@ class ConcordBot(commands.Bot):
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         scope = f"guild:{guild_id}" if guild_id else "global"
-        tree_hash = await self.tree.definition_hash(guild)
+        tree_hash = await self.concord_tree.definition_hash(guild)
         if not self.force_sync and await self.store.synced_tree_hash(scope) == tree_hash:
             log.info("slash commands unchanged since the last sync (%s): not syncing", scope)
             return False

@@ -5,6 +5,9 @@ Kept as plain data so settings, the rehearsal and the docs all read the same sou
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Any
+
 FORUM_CONTEXT = (
     "At its meeting of 18 May 2012 the UN Commission on Science and Technology for Development (CSTD) "
     "held an open consultation on enhanced cooperation, the process paragraphs 34-35 of the Tunis Agenda "
@@ -26,7 +29,14 @@ REGIONS: tuple[str, ...] = ("african", "asia-pacific", "eastern-european", "lati
 UNDECLARED = "undeclared"
 
 
-DEFAULT_THEMES: list[dict] = [
+class Attribution(StrEnum):
+    """How rationales are attributed: under the Chatham House rule (groups only) or by name."""
+
+    CHATHAM_HOUSE = "chatham-house"
+    NAMED = "named"
+
+
+DEFAULT_THEMES: list[dict[str, Any]] = [
     {
         "slug": "existing",
         "title": "Existing cooperation",

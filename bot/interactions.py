@@ -51,7 +51,7 @@ async def reply(
     ephemeral: bool = True,
 ) -> None:
     """Answer an interaction whether or not it was already answered; never pings anyone."""
-    kwargs: dict = {"ephemeral": ephemeral, "allowed_mentions": discord.AllowedMentions.none()}
+    kwargs: dict[str, Any] = {"ephemeral": ephemeral, "allowed_mentions": discord.AllowedMentions.none()}
     if content is not None:
         kwargs["content"] = content
     if embed is not None:
@@ -73,7 +73,7 @@ def describe_interaction(interaction: discord.Interaction) -> str:
     the Chatham House rule, so they never reach the log."""
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
-    data = interaction.data or {}
+    data: dict[str, Any] = dict(interaction.data or {})
     return f"component {data.get('custom_id', '?')!r}"
 
 
@@ -144,7 +144,7 @@ def submitted_value(data: Any, custom_id: str) -> str | None:
         if not isinstance(node, dict):
             continue
         if node.get("custom_id") == custom_id and "value" in node:
-            return node["value"]
+            return str(node["value"])
         stack.extend(node.get("components") or [])
         if isinstance(node.get("component"), dict):
             stack.append(node["component"])
@@ -207,7 +207,8 @@ async def admit(interaction: discord.Interaction, settings: Settings) -> bool:
         return True  # autocomplete: nothing to answer with
     command = interaction.command
     if command is None:
-        name = str((interaction.data or {}).get("name", "?"))
+        data: dict[str, Any] = dict(interaction.data or {})
+        name = str(data.get("name", "?"))
         log.info("guild %s: a member used /%s, which the forum no longer has", interaction.guild_id, name)
         await reply(interaction, replies.command_gone(name))
         return False

@@ -25,7 +25,8 @@ def retry_delay(
     attempts: int, first: timedelta = timedelta(minutes=1), cap: timedelta = timedelta(hours=1)
 ) -> timedelta:
     """Backoff after `attempts` failures: 1, 2, 4, 8... minutes, at most an hour."""
-    return min(cap, first * (2 ** max(0, attempts - 1)))
+    delay: timedelta = first * (2 ** max(0, attempts - 1))
+    return min(cap, delay)
 
 
 class TickScheduler:
@@ -41,7 +42,7 @@ class TickScheduler:
 
     @property
     def running(self) -> bool:
-        return self._scheduler.running
+        return bool(self._scheduler.running)
 
     def start(self) -> None:
         """Start (once: calling it again is safe) and tick right away, for whatever fell due while the

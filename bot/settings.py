@@ -12,7 +12,7 @@ import tomllib
 from contextvars import ContextVar
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -28,7 +28,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
-from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
+from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS, Attribution
 from bot.times import Weekly, parse_duration, parse_weekly
 
 COMMAND_NAME = re.compile(r"[a-z0-9_-]{1,32}")
@@ -101,7 +101,7 @@ class SessionSettings(_Section):
 
 
 class PrivacySettings(_Section):
-    attribution: Literal["chatham-house", "named"] = "chatham-house"
+    attribution: Attribution = Attribution.CHATHAM_HOUSE
 
 
 class ProfileSettings(_Section):

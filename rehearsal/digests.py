@@ -112,7 +112,7 @@ class DigestsChapter:
             raise DemoError("a digest the bot posted was not written to the output folder as soon as it was posted")
         self._check_channel(rehearsal)
         rehearsal.sections.append(self._section(rehearsal))
-        kinds = [run.kind for run in runs]
+        kinds: list[str] = [run.kind for run in runs]
         which = [f"{kinds.count('weekly')} weekly"] if "weekly" in kinds else []
         which += [f"the {kind}-session digest" for kind in ("before", "after") if kind in kinds]
         rehearsal.summary.append(
@@ -179,7 +179,9 @@ class DigestsChapter:
     def _check_channel(self, rehearsal: Rehearsal) -> None:
         """Nothing in the digest channel but the recorded digests: none posted twice."""
         assert self.channel is not None
-        posted = [m for m in self.channel.history() if m.author.id == rehearsal.bot.user.id]
+        me = rehearsal.bot.user
+        assert me is not None
+        posted = [m for m in self.channel.history() if m.author.id == me.id]
         recorded = sum(item.messages for item in self.written)
         if len(posted) != recorded:
             raise DemoError(f"#{CHANNEL_NAME} holds {len(posted)} messages from the bot; the store records {recorded}")
@@ -216,15 +218,15 @@ class DigestsChapter:
         after = next((item for item in self.written if item.run.kind == "after"), None)
         if after is not None and after.digest.shift_from is not None:
             section.body += ["", f"The after-session digest's shift since {shift_basis(after.digest.shift_basis)}:", ""]
-            for theme in after.digest.themes:
-                if theme.shift is None:
+            for moved in after.digest.themes:
+                if moved.shift is None:
                     continue
                 moves = [
-                    f"{shift_label(theme, r.from_stance, joined_label())}"
-                    f" → {shift_label(theme, r.to_stance, withdrew_label())}: {r.count}"
-                    for r in theme.shift.rows
+                    f"{shift_label(moved, r.from_stance, joined_label())}"
+                    f" → {shift_label(moved, r.to_stance, withdrew_label())}: {r.count}"
+                    for r in moved.shift.rows
                 ]
                 section.body.append(
-                    f"- **{theme.title}**: {'; '.join(moves) or 'no movement'}; unchanged {theme.shift.unchanged}"
+                    f"- **{moved.title}**: {'; '.join(moves) or 'no movement'}; unchanged {moved.shift.unchanged}"
                 )
         return section

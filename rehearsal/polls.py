@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from random import Random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.render.charts import poll_chart_png
 from bot.render.discord.polls import retract_label
@@ -46,7 +46,7 @@ class PollOutcome:
     chart: str  # the chart's path relative to the output folder
 
 
-def db_rows(rehearsal: Rehearsal, sql: str, *args: object) -> list[tuple]:
+def db_rows(rehearsal: Rehearsal, sql: str, *args: object) -> list[tuple[Any, ...]]:
     """Read the SQLite file directly, beside the bot's own connection, to see what is really stored."""
     connection = sqlite3.connect(rehearsal.settings.database.path)
     try:

@@ -169,7 +169,7 @@ class Rehearsal:
             new = [
                 message
                 for message in channel.history()
-                if message.id > self._seen[channel.id] and message.author.id == self.bot.user.id
+                if message.id > self._seen[channel.id] and self.bot.user and message.author.id == self.bot.user.id
             ]
             if not new:
                 continue

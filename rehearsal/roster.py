@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.forum import REGIONS, STAKEHOLDERS
@@ -142,7 +142,7 @@ def _parse(rows: str) -> tuple[Participant, ...]:
         name, stakeholder, region, city, affiliation, camp = (cell.strip() for cell in row.split("|"))
         if stakeholder not in STAKEHOLDERS or region not in REGIONS or camp not in CAMPS or city not in CITY_ZONES:
             raise ValueError(f"roster row {row!r} uses an unknown stakeholder, region, camp or city")
-        people.append(Participant(name, stakeholder, region, city, affiliation, cast(Camp, camp)))
+        people.append(Participant(name, stakeholder, region, city, affiliation, camp))
     return tuple(people)
 
 

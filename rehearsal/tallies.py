@@ -72,6 +72,7 @@ class TallyChapter:
         for theme in rehearsal.settings.themes:
             result = await rehearsal.facilitator.slash(rehearsal.channel, f"{theme.slug} tally")
             expect(result, "Participants")
+            assert result.response is not None
             embed = result.response.embeds[0]
             counts = stance_counts(embed.description or "")
             found = PARTICIPANTS_LINE.search(embed.description or "")

@@ -22,7 +22,7 @@ MISSING = {
 }
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = sub.add_parser("demo", help="rehearse the forum offline in a simulated Discord server")
     demo.add_argument(
         "--out",

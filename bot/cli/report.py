@@ -23,7 +23,7 @@ KINDS = ("before", "after", "weekly", "now")
 FORMATS = ("markdown", "html", "json", "csv")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = sub.add_parser("report", help="render a server's digest offline from the database")
     report.add_argument("--config", default=None, help="path to config.toml (default: defaults and environment only)")
     report.add_argument("--guild", type=int, required=True, help="the Discord server (guild) id")

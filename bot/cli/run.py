@@ -27,7 +27,7 @@ BAD_TOKEN = (
 log = logging.getLogger(__name__)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = sub.add_parser("run", help="connect to Discord and serve the forum")
     run.add_argument("--config", default=None, help="path to config.toml (default: defaults and environment only)")
     run.add_argument(

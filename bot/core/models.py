@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
+from bot.forum import Attribution
 
-class Attribution(StrEnum):
-    """How rationales are attributed: under the Chatham House rule (groups only) or by name."""
-
-    CHATHAM_HOUSE = "chatham-house"
-    NAMED = "named"
+__all__ = ["Attribution", "Author", "HistoryEntry", "Position", "Profile"]
 
 
 @dataclass(frozen=True, slots=True)

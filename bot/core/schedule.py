@@ -134,7 +134,7 @@ class DigestPlan:
             return []
         day = start.astimezone(self.zone).date() - timedelta(days=1)
         day += timedelta(days=(self.weekly.weekday - day.weekday()) % 7)
-        found = []
+        found: list[datetime] = []
         while True:
             due = self._local(day)
             if due > end:

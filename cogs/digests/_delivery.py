@@ -122,7 +122,7 @@ class DigestDelivery:
         config = await store.get_digest_channel(guild_id)
         channel_id = run.channel_id if run.parts_sent and run.channel_id else (config.channel_id if config else None)
         channel = self.client.get_channel(channel_id) if channel_id else None
-        if not isinstance(channel, discord.abc.Messageable):
+        if channel_id is None or not isinstance(channel, discord.abc.Messageable):
             return await self._failed(run, DeliveryError.CHANNEL, f"digest channel {channel_id} not found", now)
         digest = await self.build(guild_id, run.kind, run.snapshot_at or now)
         parts = await self.render(digest, chart=run.parts_sent == 0)

@@ -44,10 +44,11 @@ class PollButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=POLL_B
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button[Any], match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> PollButton:
         choice = None if match["choice"] == "retract" else int(match["choice"])
-        return cls(int(match["poll"]), choice, label=item.label or "", row=item.row or 0)
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(int(match["poll"]), choice, label=label or "", row=item.row or 0)
 
     @answered
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -57,11 +58,8 @@ class PollButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=POLL_B
     def bound_to(cls, voting: VoteService) -> type[PollButton]:
         """The button class one bot registers: clicks go to that bot's vote service."""
 
-        class Bound(cls, template=POLL_BUTTON_ID):  # type: ignore[valid-type,misc]
-            pass
-
-        Bound.voting = voting
-        return Bound
+        bound: type[PollButton] = type("BoundPollButton", (cls,), {"voting": voting}, template=POLL_BUTTON_ID)
+        return bound
 
 
 def poll_view(poll: PollInfo, button: type[PollButton], *, disabled: bool) -> discord.ui.View:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import discord
 
@@ -98,12 +99,14 @@ class PollClosing:
     def _channel(self, poll: PollInfo) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(poll.channel_id, guild_id=poll.guild_id)
 
-    def _reference(self, poll: PollInfo) -> discord.MessageReference | None:
+    def _reply_to(self, poll: PollInfo) -> dict[str, Any]:
+        """`send` arguments that make a message a reply to the poll message (none once it has no message)."""
         if poll.message_id is None:
-            return None
-        return discord.MessageReference(
+            return {}
+        reference = discord.MessageReference(
             message_id=poll.message_id, channel_id=poll.channel_id, guild_id=poll.guild_id, fail_if_not_exists=False
         )
+        return {"reference": reference}
 
     async def deliver_closing(self, poll_id: int, now: datetime) -> bool:
         """Show a sealed poll as closed: disable its buttons, then post the results in reply, each step once.
@@ -134,7 +137,7 @@ class PollClosing:
                 message = await channel.send(
                     render.closed_text(poll),
                     embed=render.results_embed(poll, shown),
-                    reference=self._reference(poll),
+                    **self._reply_to(poll),
                     allowed_mentions=NO_MENTIONS,
                     nonce=retry_safe_nonce(f"poll{poll.id}", "results"),
                 )
@@ -152,7 +155,7 @@ class PollClosing:
         try:
             message = await self._channel(poll).send(
                 render.closing_soon_text(poll),
-                reference=self._reference(poll),
+                **self._reply_to(poll),
                 allowed_mentions=NO_MENTIONS,
                 nonce=retry_safe_nonce(f"poll{poll.id}", "soon"),
             )

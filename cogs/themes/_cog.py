@@ -9,6 +9,7 @@ buttons still turn.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -113,7 +114,8 @@ class ThemeCog(commands.Cog):
         """Record a submitted rationale form for this theme, however long ago it was opened."""
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        match = RATIONALE_FORM.fullmatch(str((interaction.data or {}).get("custom_id", "")))
+        data: dict[str, Any] = dict(interaction.data or {})
+        match = RATIONALE_FORM.fullmatch(str(data.get("custom_id", "")))
         if match is None or match["slug"] != self.theme.slug:
             return
         await self.submitted(interaction, match["stance"])

@@ -136,7 +136,7 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
     shift = theme.shift
     if shift is not None and digest.shift_from is not None and (shift.rows or shift.unchanged):
         parts.append(f"<h3>{escape(shift_section_heading(digest))}</h3>")
-        rows = [
+        moves = [
             (
                 escape(shift_label(theme, r.from_stance, joined_label())),
                 escape(shift_label(theme, r.to_stance, withdrew_label())),
@@ -144,8 +144,8 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
             )
             for r in shift.rows
         ]
-        if rows:
-            parts.append(table(shift_columns(), rows, right_from=2))
+        if moves:
+            parts.append(table(shift_columns(), moves, right_from=2))
         parts.append(f"<p>{escape(unchanged_line(shift.unchanged))}</p>")
     if theme.quotes:
         parts.append(f"<h3>{escape(rationales_heading())}</h3>")

@@ -90,7 +90,7 @@ def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
         lines += [f"**{missing_heading()}** {missing}.", ""]
     if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
         lines += [f"### {shift_section_heading(digest)}", ""]
-        rows = [
+        moves = [
             (
                 md(shift_label(theme, r.from_stance, joined_label())),
                 md(shift_label(theme, r.to_stance, withdrew_label())),
@@ -98,8 +98,8 @@ def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
             )
             for r in theme.shift.rows
         ]
-        if rows:
-            lines += [*table(shift_columns(), rows, right_from=2), ""]
+        if moves:
+            lines += [*table(shift_columns(), moves, right_from=2), ""]
         lines += [unchanged_line(theme.shift.unchanged), ""]
     if theme.quotes:
         lines += [f"### {rationales_heading()}", ""]
