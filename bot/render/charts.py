@@ -1,8 +1,9 @@
 """PNG bar charts of a stance (or poll option) distribution, one panel per theme.
 
 Built with matplotlib's object API on the Agg canvas (no pyplot: no global figure state, safe
-in a running bot) and kept small, so a chart costs tens of milliseconds, not seconds.
-Pure pictures: no discord here (`bot.render.discord_files` attaches a chart to an embed), and
+in a running bot) and kept small, so a chart costs tens of milliseconds, not seconds. matplotlib is
+imported when the first chart is drawn, not when the bot starts (it costs seconds to import).
+Pure pictures: no discord here (`bot.render.discord.files` attaches a chart to an embed), and
 its words come through gettext like every renderer's.
 """
 
@@ -12,11 +13,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
+from typing import TYPE_CHECKING
 
 from bot.core.digest import Digest
 from bot.core.polls import ClosedPoll, PollResults
@@ -24,6 +21,9 @@ from bot.core.tally import Tally, percent
 from bot.i18n import _
 from bot.render.digest_wording import percent_label
 from bot.render.wording import digest_heading, participants, voters
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 BAR_COLOUR = "#003399"  # the EU flag's blue, as in the embeds
 WIDTH_INCHES = 7.0
@@ -58,6 +58,9 @@ def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> byt
     header = HEADER if title else 0.1
     heights = [PANEL_TITLE + BAR * count + AXIS for count in bars]
     total = header + sum(heights) + 0.1
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported when the first chart is drawn
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_INCHES, total), dpi=DPI)
     FigureCanvasAgg(figure)
     if title:
@@ -75,6 +78,8 @@ def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> byt
 
 
 def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     labels = [_wrap(label) for label in panel.labels]
     counts = list(panel.counts)
     total = sum(panel.counts)

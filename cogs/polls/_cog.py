@@ -15,8 +15,8 @@ from bot.i18n import N_
 from bot.interactions import Gate, UserError, answered, gated, guild_id_of, reply
 from bot.render.charts import poll_chart_png
 from bot.render.discord import polls as render
+from bot.render.discord.files import chart_file
 from bot.render.discord.limits import clip
-from bot.render.discord_files import chart_file
 from bot.render.wording import poll_problem
 from cogs.polls._buttons import PollButton, poll_view
 from cogs.polls._closing import PollClosing

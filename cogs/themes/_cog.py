@@ -21,8 +21,8 @@ from bot.core.tally import tally_counts
 from bot.interactions import UserError, answered, guild_id_of, reply, submitted_value
 from bot.render.charts import tally_chart_png
 from bot.render.discord import themes as render
+from bot.render.discord.files import chart_file
 from bot.render.discord.limits import clip
-from bot.render.discord_files import chart_file
 from bot.settings import ThemeConfig
 from cogs.themes._form import RATIONALE_FIELD, RATIONALE_FORM, clean_rationale, rationale_form
 from cogs.themes._pages import ThemeDirectory

@@ -72,3 +72,11 @@ def test_no_import_circle_in_the_bot_and_its_cogs():
     assert len(graph) > 40
     cycle = find_cycle(graph)
     assert cycle is None, " -> ".join(cycle or [])
+
+
+def test_the_bot_and_its_cogs_import_without_matplotlib_until_a_chart_is_drawn():
+    script = (
+        "import sys, bot.app, cogs.themes, cogs.polls, cogs.digests, cogs.profile; print('matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr

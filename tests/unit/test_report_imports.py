@@ -45,5 +45,5 @@ def test_module_loads_without_discord(module):
 
 
 def test_the_block_holds():
-    result = import_without_discord("bot.render.discord_files")
+    result = import_without_discord("bot.render.discord.files")
     assert result.returncode != 0 and "discord is blocked here" in result.stderr
