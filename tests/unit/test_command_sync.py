@@ -15,13 +15,6 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 GUILD_SCOPE = "guild:1042112345678901234"
 
 
-@pytest.fixture
-async def store(db_path):
-    opened = await open_store(DatabaseSettings(path=db_path))
-    yield opened
-    await opened.close()
-
-
 async def test_each_scope_keeps_the_hash_of_its_last_sync(store, db_path):
     assert await store.synced_tree_hash("global") is None
 

@@ -5,24 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import aiosqlite
-import pytest
 
 from bot.core.digest import build_digest
 from bot.migrate import MIGRATIONS_DIR, migrate
-from bot.settings import DatabaseSettings, Settings
-from bot.store import open_store
+from bot.settings import Settings
 from tests.support.world import db_rows
 
 T0 = datetime(2012, 11, 1, 5, 0, tzinfo=UTC)
 GUILD = 1_042_112_345_678_901_234
 ANA, BEN = 1_042_112_999_999_999_991, 1_042_112_999_999_999_992
-
-
-@pytest.fixture
-async def store(db_path):
-    opened = await open_store(DatabaseSettings(path=db_path))
-    yield opened
-    await opened.close()
 
 
 async def test_every_profile_change_is_kept_in_order(store, db_path):

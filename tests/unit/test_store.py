@@ -19,13 +19,6 @@ OTHER = 1_042_112_345_678_909_999
 USER = 1_042_112_999_999_999_999
 
 
-@pytest.fixture
-async def store(db_path):
-    opened = await open_store(DatabaseSettings(path=db_path))
-    yield opened
-    await opened.close()
-
-
 async def test_a_fresh_database_is_migrated_to_the_latest_version(store, db_path):
     assert await store.schema_version() == len(available_migrations()) >= 1
     tables = {row[0] for row in db_rows(db_path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
