@@ -38,6 +38,16 @@ class Reaction(StrEnum):
     PASS = "pass"
 
 
+class Reacted(StrEnum):
+    """What became of a click on Agree, Disagree or Pass."""
+
+    RECORDED = "recorded"  # the member's first reaction to it
+    CHANGED = "changed"  # it replaced their earlier one
+    UNCHANGED = "unchanged"  # the same reaction again
+    NOT_CURRENT = "not-current"  # the statement is no longer current (or not of this server)
+    OWN = "own"  # members do not react to their own statements
+
+
 @dataclass(frozen=True, slots=True)
 class Votes:
     """Reactions to one statement, of one group or of everyone."""
@@ -66,6 +76,11 @@ class StatementVotes:
     number: int
     overall: Votes
     by_group: Mapping[str, Votes] = field(default_factory=dict)
+
+    @property
+    def votes(self) -> Votes:
+        """Everyone's reactions: what routing weighs (see `priority`)."""
+        return self.overall
 
 
 def priority(votes: Votes) -> float:

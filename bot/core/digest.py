@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from bot.core.consensus import StatementVotes
 from bot.core.history import Shift, positions_as_of, shift_table
 from bot.core.models import Attribution, Author, HistoryEntry, Profile
 from bot.core.polls import ClosedPoll
@@ -52,6 +53,7 @@ class DigestSource:
     names: Mapping[int, str] = field(default_factory=dict)
     posted: Sequence[PostedDigest] = ()
     polls: Sequence[ClosedPoll] = ()
+    votes: Mapping[str, Sequence[StatementVotes]] = field(default_factory=dict)  # by theme: reactions then
 
 
 @dataclass(frozen=True, slots=True)

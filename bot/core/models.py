@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.forum import Attribution
 
-__all__ = ["Attribution", "Author", "HistoryEntry", "Position", "Profile"]
+__all__ = ["Attribution", "Author", "HistoryEntry", "Position", "Profile", "Statement"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,7 @@ class Position:
     updated_at: datetime
     stakeholder: str | None = None
     region: str | None = None
+    statement: int | None = None  # the number of its rationale's statement (None without a rationale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +48,25 @@ class HistoryEntry:
     at: datetime
     stance: str | None
     rationale: str | None
+    statement: int | None = None  # the number of the rationale's statement
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A rationale as something others react to: its number in the server, its theme and text, and,
+    while it is current (its author's position still gives it), the stance it argues for."""
+
+    id: int
+    guild_id: int
+    number: int
+    theme: str
+    author_id: int
+    text: str
+    created_at: datetime
+    stance: str | None  # None: not current (the author changed their text or withdrew)
+    author_group: str | None = None  # the author's current stakeholder group (None without a profile)
+    author_name: str | None = None  # their display name, for named attribution
+
+    @property
+    def current(self) -> bool:
+        return self.stance is not None

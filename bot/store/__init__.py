@@ -17,6 +17,7 @@ from bot.store.interface import (
     PollStore,
     PositionStore,
     ProfileStore,
+    StatementStore,
     Store,
     Voter,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "PositionStore",
     "ProfileStore",
     "SqliteStore",
+    "StatementStore",
     "Store",
     "Voter",
     "open_store",

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.consensus import Reacted, Reaction, StatementVotes
 from bot.core.digest import DigestSource, PostedDigest
-from bot.core.models import HistoryEntry, Position, Profile
+from bot.core.models import HistoryEntry, Position, Profile, Statement
 from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo
 from bot.core.schedule import DeliveryError, DigestKind, RunState
 
@@ -65,7 +66,10 @@ class PositionStore(Protocol):
         rationale: str | None,
         now: datetime,
     ) -> None:
-        """Record or replace the participant's position and append the change to the history, atomically."""
+        """Record or replace the participant's position and append the change to the history, atomically.
+
+        The rationale is the author's statement on the theme: the same text keeps its statement (number and
+        reactions); another text is a new statement and the earlier one stops being current."""
         ...
 
     async def withdraw_position(self, guild_id: int, theme: str, user_id: int, now: datetime) -> bool:
@@ -94,6 +98,37 @@ class PositionStore(Protocol):
 
     async def display_names(self, guild_id: int) -> dict[int, str]:
         """Each participant's most recent display name, by user id (for named attribution only)."""
+        ...
+
+
+class StatementStore(Protocol):
+    """Statements (every distinct rationale, numbered per server) and members' reactions to them."""
+
+    async def statement(self, guild_id: int, statement_id: int) -> Statement | None:
+        """One statement of this server, current or not, with its author's current group and name."""
+        ...
+
+    async def discussion_candidates(self, guild_id: int, theme: str, user_id: int) -> list[StatementVotes]:
+        """The current statements on a theme this member may still react to (not their own, not one they
+        reacted to), each with everyone's reaction counts, lowest number first."""
+        ...
+
+    async def react(self, guild_id: int, statement_id: int, user_id: int, reaction: Reaction, now: datetime) -> Reacted:
+        """Record the member's reaction to a current statement of this server, replacing their earlier one
+        (one reaction per member per statement; every change is kept with its time)."""
+        ...
+
+    async def reaction_of(self, statement_id: int, user_id: int) -> Reaction | None:
+        """The member's current reaction to a statement, if any."""
+        ...
+
+    async def theme_votes(self, guild_id: int, theme: str) -> list[StatementVotes]:
+        """Every current statement on the theme with reactions, counted overall and by each reacting
+        member's current stakeholder group (members without a profile count overall only)."""
+        ...
+
+    async def current_statements(self, guild_id: int, statement_ids: Sequence[int]) -> dict[int, Statement]:
+        """These statements of this server that are current, by id."""
         ...
 
 
@@ -280,7 +315,7 @@ class CommandSyncStore(Protocol):
         ...
 
 
-class Store(ProfileStore, PositionStore, PollStore, DigestStore, CommandSyncStore, Protocol):
+class Store(ProfileStore, PositionStore, StatementStore, PollStore, DigestStore, CommandSyncStore, Protocol):
     """The whole store, as cogs, services and tools use it; `bot.store.open_store` opens one."""
 
     async def close(self) -> None:

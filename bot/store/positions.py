@@ -11,7 +11,8 @@ from bot.store.base import StoreBase
 from bot.store.dbtime import from_db_time, to_db_time
 
 _POSITION_COLUMNS = """
-    p.user_id, p.display_name, p.stance, p.rationale, p.updated_at, f.stakeholder, f.region
+    p.user_id, p.display_name, p.stance, p.rationale, p.updated_at, f.stakeholder, f.region,
+    (SELECT s.number FROM statements s WHERE s.id = p.statement_id) AS statement
 """
 
 
@@ -32,6 +33,7 @@ def _position(row: aiosqlite.Row) -> Position:
         updated_at=from_db_time(row["updated_at"]),
         stakeholder=row["stakeholder"],
         region=row["region"],
+        statement=row["statement"],
     )
 
 
@@ -56,6 +58,11 @@ class PositionQueries(StoreBase):
                 VALUES (?, ?, ?, ?, ?)
                 """,
                 (guild_id, user_id, to_db_time(now), stakeholder, region),
+            )
+            # Their reactions now count under their new group (the live counts read it from here).
+            await db.execute(
+                "UPDATE reactions SET stakeholder = ? WHERE guild_id = ? AND user_id = ?",
+                (stakeholder, guild_id, user_id),
             )
 
     async def get_profile(self, guild_id: int, user_id: int) -> Profile | None:
@@ -116,26 +123,63 @@ class PositionQueries(StoreBase):
         rationale: str | None,
         now: datetime,
     ) -> None:
-        """Record or replace a position and append the change to the history, atomically."""
+        """Record or replace a position and append the change to the history, atomically.
+
+        A rationale is the author's statement on the theme: the same text keeps its statement (its number
+        and reactions), another text is a new statement, numbered next in the server.
+        """
         at = to_db_time(now)
         async with self.transaction() as db:
+            statement = await self._statement_for(db, guild_id, theme, user_id, rationale, at)
             await db.execute(
                 """
-                INSERT INTO positions (guild_id, theme, user_id, display_name, stance, rationale, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO positions (guild_id, theme, user_id, display_name, stance, rationale, updated_at,
+                                       statement_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (guild_id, theme, user_id) DO UPDATE
                     SET display_name = excluded.display_name, stance = excluded.stance,
-                        rationale = excluded.rationale, updated_at = excluded.updated_at
+                        rationale = excluded.rationale, updated_at = excluded.updated_at,
+                        statement_id = excluded.statement_id
                 """,
-                (guild_id, theme, user_id, display_name, stance, rationale, at),
+                (guild_id, theme, user_id, display_name, stance, rationale, at, statement),
             )
             await db.execute(
                 """
-                INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale, statement_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
-                (guild_id, theme, user_id, at, stance, rationale),
+                (guild_id, theme, user_id, at, stance, rationale, statement),
             )
+
+    async def _statement_for(
+        self, db: aiosqlite.Connection, guild_id: int, theme: str, user_id: int, text: str | None, at: str
+    ) -> int | None:
+        """The id of the author's statement with this text on the theme, made (numbered) if it is new."""
+        if text is None:
+            return None
+        async with db.execute(
+            "SELECT id FROM statements WHERE guild_id = ? AND theme = ? AND author_id = ? AND text = ?",
+            (guild_id, theme, user_id, text),
+        ) as cursor:
+            found = await cursor.fetchone()
+        if found is not None:
+            return int(found[0])
+        async with db.execute(
+            """
+            INSERT INTO statement_counters (guild_id, last_number) VALUES (?, 1)
+            ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1
+            RETURNING last_number
+            """,
+            (guild_id,),
+        ) as cursor:
+            counted = await cursor.fetchone()
+        assert counted is not None
+        cursor = await db.execute(
+            "INSERT INTO statements (guild_id, number, theme, author_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, counted[0], theme, user_id, text, at),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     async def withdraw_position(self, guild_id: int, theme: str, user_id: int, now: datetime) -> bool:
         """Remove the current position; False when there was none. The withdrawal is kept in history."""
@@ -204,14 +248,15 @@ class PositionQueries(StoreBase):
     ) -> list[HistoryEntry]:
         async with db.execute(
             """
-            SELECT user_id, at, stance, rationale FROM position_history
-            WHERE guild_id = ? AND theme = ? AND (? IS NULL OR at <= ?)
-            ORDER BY at, id
+            SELECT h.user_id, h.at, h.stance, h.rationale, s.number AS statement
+            FROM position_history h LEFT JOIN statements s ON s.id = h.statement_id
+            WHERE h.guild_id = ? AND h.theme = ? AND (? IS NULL OR h.at <= ?)
+            ORDER BY h.at, h.id
             """,
             (guild_id, theme, *(2 * [to_db_time(until) if until else None])),
         ) as cursor:
             return [
-                HistoryEntry(row["user_id"], from_db_time(row["at"]), row["stance"], row["rationale"])
+                HistoryEntry(row["user_id"], from_db_time(row["at"]), row["stance"], row["rationale"], row["statement"])
                 for row in await cursor.fetchall()
             ]
 

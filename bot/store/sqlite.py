@@ -10,9 +10,10 @@ from bot.store.command_sync import CommandSyncQueries
 from bot.store.digests import DigestQueries
 from bot.store.polls import PollQueries
 from bot.store.positions import PositionQueries
+from bot.store.statements import StatementQueries
 
 
-class SqliteStore(PositionQueries, PollQueries, DigestQueries, CommandSyncQueries):
+class SqliteStore(PositionQueries, StatementQueries, PollQueries, DigestQueries, CommandSyncQueries):
     """Implements `bot.store.Store`; open it with `await SqliteStore.open(path)` (or `open_store`)."""
 
     async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
@@ -27,4 +28,5 @@ class SqliteStore(PositionQueries, PollQueries, DigestQueries, CommandSyncQuerie
                 names=await self._display_names(db, guild_id),
                 posted=posted,
                 polls=await self._closed_polls(db, guild_id, previous_digest_at(posted, until), until),
+                votes=await self._votes_as_of(db, guild_id, until),
             )

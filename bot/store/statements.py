@@ -1,0 +1,215 @@
+"""Statements and reactions: what members read in `/<slug> discuss`, their agrees, disagrees and passes,
+and the counts by stakeholder group that common ground is computed from.
+
+Every read of current statements goes through the `current_statements` view (migration 006), so a new
+reader cannot forget what "current" means.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import aiosqlite
+
+from bot.core.consensus import Reacted, Reaction, StatementVotes, Votes
+from bot.core.models import Statement
+from bot.store.base import StoreBase
+from bot.store.dbtime import from_db_time, to_db_time
+
+_COUNT_COLUMN = {Reaction.AGREE: "agrees", Reaction.DISAGREE: "disagrees", Reaction.PASS: "passes"}
+_SUMS = """
+    sum(r.reaction = 'agree') AS agrees, sum(r.reaction = 'disagree') AS disagrees, sum(r.reaction = 'pass') AS passes
+"""
+
+
+def _votes_by_statement(rows: Sequence[aiosqlite.Row]) -> list[StatementVotes]:
+    """Rows of (statement id, number, group, agrees, disagrees, passes), ordered by statement, folded into
+    one StatementVotes each; members without a profile (group NULL) count overall, in no group."""
+    found: dict[int, tuple[int, Votes, dict[str, Votes]]] = {}
+    for row in rows:
+        number, overall, groups = found.setdefault(row["statement_id"], (row["number"], Votes(), {}))
+        votes = Votes(int(row["agrees"] or 0), int(row["disagrees"] or 0), int(row["passes"] or 0))
+        if row["grp"] is not None:
+            groups[row["grp"]] = votes
+        found[row["statement_id"]] = (number, overall + votes, groups)
+    return [StatementVotes(key, number, overall, groups) for key, (number, overall, groups) in found.items()]
+
+
+class StatementQueries(StoreBase):
+    async def statement(self, guild_id: int, statement_id: int) -> Statement | None:
+        """One statement of this server, current or not, with its author's current group and name."""
+        row = await self._read_one(
+            """
+            SELECT s.id, s.guild_id, s.number, s.theme, s.author_id, s.text, s.created_at,
+                   p.stance, f.stakeholder, coalesce(p.display_name, (
+                       SELECT display_name FROM positions WHERE guild_id = s.guild_id AND user_id = s.author_id
+                       ORDER BY updated_at DESC LIMIT 1)) AS author_name
+            FROM statements s
+            LEFT JOIN positions p ON p.statement_id = s.id
+            LEFT JOIN profiles f ON f.guild_id = s.guild_id AND f.user_id = s.author_id
+            WHERE s.id = ? AND s.guild_id = ?
+            """,
+            (statement_id, guild_id),
+        )
+        if row is None:
+            return None
+        return Statement(
+            id=row["id"],
+            guild_id=row["guild_id"],
+            number=row["number"],
+            theme=row["theme"],
+            author_id=row["author_id"],
+            text=row["text"],
+            created_at=from_db_time(row["created_at"]),
+            stance=row["stance"],
+            author_group=row["stakeholder"],
+            author_name=row["author_name"],
+        )
+
+    async def discussion_candidates(self, guild_id: int, theme: str, user_id: int) -> list[StatementVotes]:
+        """The current statements on a theme this member may still react to: not their own, not one they
+        reacted to, with everyone's reaction counts (for routing), lowest number first."""
+        rows = await self._read_all(
+            """
+            SELECT cs.id, cs.number, cs.agrees, cs.disagrees, cs.passes FROM current_statements cs
+            WHERE cs.guild_id = ? AND cs.theme = ? AND cs.author_id != ?
+              AND NOT EXISTS (SELECT 1 FROM reactions r WHERE r.statement_id = cs.id AND r.user_id = ?)
+            ORDER BY cs.number
+            """,
+            (guild_id, theme, user_id, user_id),
+        )
+        return [
+            StatementVotes(row["id"], row["number"], Votes(row["agrees"], row["disagrees"], row["passes"]))
+            for row in rows
+        ]
+
+    async def react(self, guild_id: int, statement_id: int, user_id: int, reaction: Reaction, now: datetime) -> Reacted:
+        """Record a member's reaction to a current statement of this server (replacing their earlier one),
+        append it to the history and keep the statement's counts in step, atomically."""
+        at = to_db_time(now)
+        async with self.transaction() as db:
+            async with db.execute(
+                "SELECT author_id FROM current_statements WHERE id = ? AND guild_id = ?", (statement_id, guild_id)
+            ) as cursor:
+                found = await cursor.fetchone()
+            if found is None:
+                return Reacted.NOT_CURRENT
+            if found["author_id"] == user_id:
+                return Reacted.OWN
+            async with db.execute(
+                "SELECT reaction FROM reactions WHERE statement_id = ? AND user_id = ?", (statement_id, user_id)
+            ) as cursor:
+                earlier = await cursor.fetchone()
+            previous = Reaction(earlier["reaction"]) if earlier else None
+            if previous == reaction:
+                return Reacted.UNCHANGED
+            await db.execute(
+                "INSERT INTO reaction_history (guild_id, statement_id, user_id, reaction, at) VALUES (?, ?, ?, ?, ?)",
+                (guild_id, statement_id, user_id, reaction.value, at),
+            )
+            await db.execute(
+                """
+                INSERT INTO reactions (statement_id, user_id, guild_id, reaction, stakeholder, at)
+                VALUES (?, ?, ?, ?, (SELECT stakeholder FROM profiles WHERE guild_id = ? AND user_id = ?), ?)
+                ON CONFLICT (statement_id, user_id) DO UPDATE
+                    SET reaction = excluded.reaction, stakeholder = excluded.stakeholder, at = excluded.at
+                """,
+                (statement_id, user_id, guild_id, reaction.value, guild_id, user_id, at),
+            )
+            add = _COUNT_COLUMN[reaction]
+            if previous is None:
+                await db.execute(f"UPDATE statements SET {add} = {add} + 1 WHERE id = ?", (statement_id,))
+                return Reacted.RECORDED
+            drop = _COUNT_COLUMN[previous]
+            await db.execute(
+                f"UPDATE statements SET {add} = {add} + 1, {drop} = {drop} - 1 WHERE id = ?", (statement_id,)
+            )
+            return Reacted.CHANGED
+
+    async def reaction_of(self, statement_id: int, user_id: int) -> Reaction | None:
+        """The member's current reaction to a statement, if any."""
+        row = await self._read_one(
+            "SELECT reaction FROM reactions WHERE statement_id = ? AND user_id = ?", (statement_id, user_id)
+        )
+        return Reaction(row["reaction"]) if row else None
+
+    async def theme_votes(self, guild_id: int, theme: str) -> list[StatementVotes]:
+        """Every current statement on the theme that has reactions, counted overall and by each reacting
+        member's current stakeholder group: one aggregate query."""
+        rows = await self._read_all(
+            f"""
+            SELECT cs.id AS statement_id, cs.number, r.stakeholder AS grp, {_SUMS}
+            FROM current_statements cs JOIN reactions r ON r.statement_id = cs.id
+            WHERE cs.guild_id = ? AND cs.theme = ?
+            GROUP BY cs.id, r.stakeholder
+            ORDER BY cs.id
+            """,
+            (guild_id, theme),
+        )
+        return _votes_by_statement(rows)
+
+    async def current_statements(self, guild_id: int, statement_ids: Sequence[int]) -> dict[int, Statement]:
+        """These statements of this server that are current, by id (to show the ones a ranking chose)."""
+        if not statement_ids:
+            return {}
+        marks = ",".join("?" * len(statement_ids))
+        rows = await self._read_all(
+            f"""
+            SELECT cs.id, cs.guild_id, cs.number, cs.theme, cs.author_id, cs.text, cs.created_at, cs.stance,
+                   cs.display_name, f.stakeholder
+            FROM current_statements cs
+            LEFT JOIN profiles f ON f.guild_id = cs.guild_id AND f.user_id = cs.author_id
+            WHERE cs.guild_id = ? AND cs.id IN ({marks})
+            """,
+            (guild_id, *statement_ids),
+        )
+        return {
+            row["id"]: Statement(
+                id=row["id"],
+                guild_id=row["guild_id"],
+                number=row["number"],
+                theme=row["theme"],
+                author_id=row["author_id"],
+                text=row["text"],
+                created_at=from_db_time(row["created_at"]),
+                stance=row["stance"],
+                author_group=row["stakeholder"],
+                author_name=row["display_name"],
+            )
+            for row in rows
+        }
+
+    async def _votes_as_of(
+        self, db: aiosqlite.Connection, guild_id: int, until: datetime
+    ) -> dict[str, list[StatementVotes]]:
+        """Every statement's reactions as they stood at `until` (each member's latest reaction by then),
+        by theme, counted by each member's stakeholder group as it stood then."""
+        at = to_db_time(until)
+        async with db.execute(
+            f"""
+            WITH latest AS (
+                SELECT statement_id, user_id, reaction,
+                       row_number() OVER (PARTITION BY statement_id, user_id ORDER BY id DESC) AS rank
+                FROM reaction_history WHERE guild_id = ? AND at <= ?
+            ), profile AS (
+                SELECT h.user_id, h.stakeholder FROM profile_history h
+                WHERE h.guild_id = ? AND h.id = (
+                    SELECT max(id) FROM profile_history
+                    WHERE guild_id = h.guild_id AND user_id = h.user_id AND at <= ?
+                )
+            )
+            SELECT s.theme, s.id AS statement_id, s.number, p.stakeholder AS grp, {_SUMS}
+            FROM latest r JOIN statements s ON s.id = r.statement_id
+            LEFT JOIN profile p ON p.user_id = r.user_id
+            WHERE r.rank = 1
+            GROUP BY s.id, p.stakeholder
+            ORDER BY s.theme, s.id
+            """,
+            (guild_id, at, guild_id, at),
+        ) as cursor:
+            rows = list(await cursor.fetchall())
+        by_theme: dict[str, list[aiosqlite.Row]] = {}
+        for row in rows:
+            by_theme.setdefault(row["theme"], []).append(row)
+        return {theme: _votes_by_statement(theme_rows) for theme, theme_rows in by_theme.items()}
