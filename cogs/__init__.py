@@ -13,11 +13,12 @@ async def load_cogs(bot: commands.Bot, ctx: Context) -> None:
     from cogs.digests import DigestCog
     from cogs.polls import PollCog
     from cogs.profile import ProfileCog
-    from cogs.themes import ThemeCog, ThemeDirectory
+    from cogs.themes import DiscussService, ThemeCog, ThemeDirectory
 
-    directory = ThemeDirectory()
+    discussion = DiscussService(ctx)
+    directory = ThemeDirectory(shared=[discussion.button])
     for theme in ctx.settings.themes:
-        await bot.add_cog(ThemeCog(bot, ctx, theme, directory))
+        await bot.add_cog(ThemeCog(bot, ctx, theme, directory, discussion))
     await bot.add_cog(ProfileCog(bot, ctx))
     await bot.add_cog(PollCog(bot, ctx))
     await bot.add_cog(DigestCog(bot, ctx))

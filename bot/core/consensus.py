@@ -186,6 +186,62 @@ def divides(statements: Sequence[StatementVotes], groups: Sequence[str], limit: 
     return found[:limit]
 
 
+# --- what a ranking is about -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Argument:
+    """A current statement as a ranking shows it: its number, its text and the stance it argues for."""
+
+    number: int
+    text: str
+    stance: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommonGround:
+    argument: Argument
+    consensus: Consensus
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSplit:
+    argument: Argument
+    divide: Divide
+
+
+def ranked(
+    votes: Sequence[StatementVotes], groups: Sequence[str], *, common_limit: int, divide_limit: int
+) -> tuple[list[Consensus], list[Divide]]:
+    """Common ground and divides among these statements' reactions."""
+    return common_ground(votes, groups, common_limit), divides(votes, groups, divide_limit)
+
+
+def with_arguments(
+    common: Sequence[Consensus], split: Sequence[Divide], arguments: Mapping[int, Argument]
+) -> tuple[list[CommonGround], list[GroupSplit]]:
+    """The rankings joined to what they are about (`arguments` by statement number); a statement
+    without its argument (no longer current) is left out."""
+    return (
+        [CommonGround(arguments[item.statement.number], item) for item in common if item.statement.number in arguments],
+        [GroupSplit(arguments[item.statement.number], item) for item in split if item.statement.number in arguments],
+    )
+
+
+def bridges(
+    arguments: Mapping[int, Argument],
+    votes: Sequence[StatementVotes],
+    groups: Sequence[str],
+    *,
+    common_limit: int,
+    divide_limit: int,
+) -> tuple[list[CommonGround], list[GroupSplit]]:
+    """Common ground and divides among the current statements (`arguments`, by number)."""
+    current = [item for item in votes if item.number in arguments]
+    common, split = ranked(current, groups, common_limit=common_limit, divide_limit=divide_limit)
+    return with_arguments(common, split, arguments)
+
+
 # --- near-identical texts ------------------------------------------------------------------------
 
 # A leading preface that says the author changed their mind carries no argument of its own:

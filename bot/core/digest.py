@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bot.core.consensus import StatementVotes
+from bot.core.consensus import Argument, CommonGround, GroupSplit, StatementVotes, bridges, consensus, same_words
 from bot.core.history import Shift, positions_as_of, shift_table
 from bot.core.models import Attribution, Author, HistoryEntry, Profile
 from bot.core.polls import ClosedPoll
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from bot.settings import Settings, ThemeConfig
 
 QUOTES_PER_STANCE = 3
+COMMON_GROUND = 3  # statements shown as common ground per theme
+DIVIDES = 2  # and where groups divide
 
 
 class ShiftBasis(StrEnum):
@@ -70,6 +72,7 @@ class Quote:
     text: str
     author: Author
     at: datetime
+    number: int | None = None  # its statement's number
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,8 @@ class ThemeDigest:
     quotes: tuple[StanceQuotes, ...]
     shift: Shift | None
     stance_labels: Mapping[str, str]
+    common_ground: tuple[CommonGround, ...] = ()
+    divides: tuple[GroupSplit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +175,14 @@ def _theme_digest(
 ) -> ThemeDigest:
     entries = source.histories.get(theme.slug, ())
     current = positions_as_of(entries, as_of)
+    arguments = {
+        entry.statement: Argument(entry.statement, entry.rationale, entry.stance)
+        for entry in current.values()
+        if entry.statement is not None and entry.rationale and entry.stance
+    }
+    votes = {item.number: item for item in source.votes.get(theme.slug, ()) if item.number in arguments}
+    groups = settings.profiles.expected_stakeholders
+    common, split = bridges(arguments, list(votes.values()), groups, common_limit=COMMON_GROUND, divide_limit=DIVIDES)
     options = [(stance.key, stance.label) for stance in theme.stances]
     by_stakeholder = tally(
         ((e.stance or "", _profile_field(source, u, "stakeholder")) for u, e in current.items()), options
@@ -198,9 +211,11 @@ def _theme_digest(
         by_region=by_region.groups,
         missing_stakeholders=_missing(settings.profiles.expected_stakeholders, by_stakeholder.groups),
         missing_regions=_missing(settings.profiles.expected_regions, by_region.groups),
-        quotes=tuple(_quotes(settings, theme, source, current)),
+        quotes=tuple(_quotes(settings, theme, source, current, votes)),
         shift=None if shift_from is None else shift_table(entries, shift_from, as_of, [key for key, _ in options]),
         stance_labels=dict(options),
+        common_ground=tuple(common),
+        divides=tuple(split),
     )
 
 
@@ -215,27 +230,37 @@ def _missing(expected: Sequence[str], groups: Sequence[GroupTally]) -> tuple[str
 
 
 def _quotes(
-    settings: Settings, theme: ThemeConfig, source: DigestSource, current: Mapping[int, HistoryEntry]
+    settings: Settings,
+    theme: ThemeConfig,
+    source: DigestSource,
+    current: Mapping[int, HistoryEntry],
+    votes: Mapping[int, StatementVotes],
 ) -> list[StanceQuotes]:
-    """Per stance, the most recent distinct rationales (agreement scores may refine the choice later).
+    """Per stance, the representative rationales: those the stakeholder groups agree with most (highest
+    group-informed consensus), the newest first among equals (as all are before anyone reacted).
 
-    A text several participants posted word for word is shown once: three slots are too few to
-    spend two on the same words.
+    Near-identical texts (the same words once case, punctuation and an "I changed my mind" preface
+    are ignored) are quoted once: three slots are too few to spend two on the same argument.
     """
     named = settings.privacy.attribution == Attribution.NAMED
+    groups = settings.profiles.expected_stakeholders
+
+    def agreement(entry: HistoryEntry) -> float:
+        counted = votes.get(entry.statement) if entry.statement is not None else None
+        return consensus(counted, groups).gic if counted else 0.5 ** len(groups)  # no reactions: 1/2 a group
+
     found = []
     for stance in theme.stances:
         with_reason = sorted(
             ((user, entry) for user, entry in current.items() if entry.stance == stance.key and entry.rationale),
-            key=lambda item: (item[1].at, item[0]),
-            reverse=True,
+            key=lambda item: (-agreement(item[1]), -item[1].at.timestamp(), -item[0]),
         )
         chosen: dict[str, Quote] = {}
         for user, entry in with_reason:
             text = entry.rationale or ""
-            same = " ".join(text.casefold().split())
+            same = same_words(text) or text
             if same not in chosen:
-                chosen[same] = Quote(text, _author(source, user, named), entry.at)
+                chosen[same] = Quote(text, _author(source, user, named), entry.at, entry.statement)
                 if len(chosen) == QUOTES_PER_STANCE:
                     break
         if chosen:

@@ -16,16 +16,22 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import Context
+from bot.core.consensus import Argument, ranked, with_arguments
 from bot.core.models import Attribution
 from bot.core.tally import tally_counts
 from bot.interactions import UserError, answered, guild_id_of, reply, submitted_value
 from bot.render.charts import tally_chart_png
+from bot.render.discord import discuss as discuss_render
 from bot.render.discord import themes as render
 from bot.render.discord.files import chart_file
 from bot.render.discord.limits import clip
 from bot.settings import ThemeConfig
+from cogs.themes._discuss import DiscussService
 from cogs.themes._form import RATIONALE_FIELD, RATIONALE_FORM, clean_rationale, rationale_form
 from cogs.themes._pages import ThemeDirectory
+
+BRIDGES_SHOWN = 5  # statements of common ground `/<slug> bridges` shows
+DIVIDES_SHOWN = 3  # and where groups divide
 
 
 def cog_name(slug: str) -> str:
@@ -35,11 +41,14 @@ def cog_name(slug: str) -> str:
 class ThemeCog(commands.Cog):
     """The cog for one theme. discord.py fixes a GroupCog's name per class, so the group is built here."""
 
-    def __init__(self, bot: commands.Bot, ctx: Context, theme: ThemeConfig, directory: ThemeDirectory) -> None:
+    def __init__(
+        self, bot: commands.Bot, ctx: Context, theme: ThemeConfig, directory: ThemeDirectory, discussion: DiscussService
+    ) -> None:
         self.bot = bot
         self.ctx = ctx
         self.theme = theme
         self.directory = directory
+        self.discussion = discussion
         self.__cog_name__ = cog_name(theme.slug)
         self.group = self._build_group()
 
@@ -87,6 +96,16 @@ class ThemeCog(commands.Cog):
         @answered
         async def positions(interaction: discord.Interaction, stance: str | None = None) -> None:
             await self.positions(interaction, stance)
+
+        @group.command(name="discuss", description="Weigh others' arguments one by one: agree, disagree or pass")
+        @answered
+        async def discuss(interaction: discord.Interaction) -> None:
+            await self.discussion.start(interaction, self.theme)
+
+        @group.command(name="bridges", description="The arguments stakeholder groups agree on, and where they divide")
+        @answered
+        async def bridges(interaction: discord.Interaction) -> None:
+            await self.bridges(interaction)
 
         return group
 
@@ -158,6 +177,19 @@ class ThemeCog(commands.Cog):
         if result.total:
             chart = await chart_file(embed, f"tally-{self.theme.slug}.png", tally_chart_png, self.theme.title, result)
         await reply(interaction, embed=embed, file=chart)
+
+    async def bridges(self, interaction: discord.Interaction) -> None:
+        """Common ground and divides, from one aggregate query and pure scoring."""
+        guild_id, slug = guild_id_of(interaction), self.theme.slug
+        votes = await self.ctx.store.theme_votes(guild_id, slug)
+        groups = self.ctx.settings.profiles.expected_stakeholders
+        common, split = ranked(votes, groups, common_limit=BRIDGES_SHOWN, divide_limit=DIVIDES_SHOWN)
+        chosen = sorted({c.statement.statement_id for c in common} | {d.statement.statement_id for d in split})
+        found = await self.ctx.store.current_statements(guild_id, chosen)
+        arguments = {s.number: Argument(s.number, s.text, s.stance or "") for s in found.values()}
+        shown_common, shown_split = with_arguments(common, split, arguments)
+        embeds = discuss_render.bridges_embeds(self.theme, shown_common, shown_split, reacted=bool(votes))
+        await reply(interaction, embeds=embeds)
 
     async def positions(self, interaction: discord.Interaction, stance: str | None) -> None:
         if stance is not None:

@@ -8,7 +8,7 @@ finds the theme there by slug (a theme removed from the configuration answers po
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Sequence
 from typing import Any, ClassVar, Protocol
 
 import discord
@@ -59,29 +59,28 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_B
 
 
 class ThemeDirectory:
-    """The theme cogs of one bot, by slug, and the page-button class bound to them.
+    """The theme cogs of one bot, by slug, and the button classes every theme shares: the page buttons
+    (bound to this directory) and any `shared` ones (the discussion's reaction buttons).
 
-    The button class is registered while at least one theme is loaded.
+    The button classes are registered while at least one theme is loaded.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shared: Sequence[type[discord.ui.DynamicItem[Any]]] = ()) -> None:
         self.pagers: dict[str, Pager] = {}
-
-        class Bound(PageButton, template=PAGE_BUTTON_ID):
-            pass
-
-        Bound.pagers = self.pagers
-        self.button: type[PageButton] = Bound
+        self.button: type[PageButton] = type(
+            "BoundPageButton", (PageButton,), {"pagers": self.pagers}, template=PAGE_BUTTON_ID
+        )
+        self.items = (self.button, *shared)
 
     def join(self, bot: commands.Bot, slug: str, pager: Pager) -> None:
         if not self.pagers:
-            bot.add_dynamic_items(self.button)
+            bot.add_dynamic_items(*self.items)
         self.pagers[slug] = pager
 
     def leave(self, bot: commands.Bot, slug: str) -> None:
         self.pagers.pop(slug, None)
         if not self.pagers:
-            bot.remove_dynamic_items(self.button)
+            bot.remove_dynamic_items(*self.items)
 
     def page_view(self, slug: str, stance: str | None, page: int, pages: int) -> discord.ui.View:
         view = discord.ui.View(timeout=None)

@@ -99,11 +99,11 @@ async def test_all_commands_are_unique_and_within_discord_limits(world):
     assert problems == []
 
 
-async def test_each_theme_has_its_five_subcommands_and_stance_choices(world):
+async def test_each_theme_has_its_seven_subcommands_and_stance_choices(world):
     by_name = {command["name"]: command for command in payloads(world.bot)}
     for theme in world.bot.settings.themes:
         sub = {option["name"]: option for option in by_name[theme.slug]["options"]}
-        assert sorted(sub) == ["about", "position", "positions", "tally", "withdraw"]
+        assert sorted(sub) == ["about", "bridges", "discuss", "position", "positions", "tally", "withdraw"]
         params = {option["name"]: option for option in sub["position"]["options"]}
         assert [c["value"] for c in params["stance"]["choices"]] == [s.key for s in theme.stances]
         assert [c["name"] for c in params["stance"]["choices"]] == [s.label for s in theme.stances]
