@@ -162,3 +162,29 @@ def poll_closed_line(closed_at: datetime, zone: str, *, count: int, secret: bool
     if secret:
         return _("Closed {time} · {voters} · secret ballot.").format(time=time, voters=counted)
     return _("Closed {time} · {voters}.").format(time=time, voters=counted)
+
+
+def common_ground_heading() -> str:
+    return _("Common ground")
+
+
+def divides_heading() -> str:
+    return _("Where groups divide")
+
+
+def common_ground_note() -> str:
+    """What "common ground" means, in plain words, under its heading."""
+    return _(
+        "Arguments agreed across stakeholder groups, by group-informed consensus: each group's share of "
+        "agrees, multiplied across the groups, so only what every group accepts ranks high. The score is how "
+        "much a typical group agrees."
+    )
+
+
+def divides_note() -> str:
+    return _("Arguments two stakeholder groups see most differently (each with at least two reactions).")
+
+
+def quote_source(number: int | None, author: str) -> str:
+    """Under a quoted rationale: its statement number and who wrote it, "#12 · Government"."""
+    return f"#{number} · {author}" if number is not None else author

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.consensus import GroupAgreement
 from bot.core.digest import Digest, ShiftBasis
 from bot.core.models import Attribution, Author
 from bot.core.polls import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION, MIN_OPTIONS, OTHER, PollInputError, PollProblem
@@ -133,6 +134,23 @@ def messages(count: int) -> str:
 
 def missing_groups(keys: Sequence[str]) -> str:
     return ", ".join(group_label(key) for key in keys)
+
+
+def statement_label(number: int | None) -> str:
+    """ "#12": how a statement is named wherever its text is shown ("" for a rationale with no number)."""
+    return f"#{number}" if number is not None else ""
+
+
+def agreement_line(group: GroupAgreement) -> str:
+    """ "Government 4 of 5 agree": the group's agrees of all its reactions (passes included)."""
+    return _("{group} {agrees} of {reactions} agree").format(
+        group=group_label(group.group), agrees=group.votes.agrees, reactions=group.votes.total
+    )
+
+
+def score_label(score: float) -> str:
+    """A consensus score (the geometric mean of the groups' agreement) in percent: "score 72%"."""
+    return _("score {percent}%").format(percent=round(score * 100))
 
 
 def poll_problem(error: PollInputError) -> str:

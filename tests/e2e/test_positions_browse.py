@@ -124,8 +124,8 @@ async def test_chatham_house_by_default_shows_groups_never_names(world):
     text = embed_text(res.response.embeds[0]) + res.response.content
     names = {field.name: field.value for field in res.response.embeds[0].fields}
     assert names == {
-        "No significant gaps — Undeclared": "From nowhere in particular.",
-        "Gaps in specific policy areas — Private sector": "From industry.",
+        "No significant gaps — Undeclared · #2": "From nowhere in particular.",
+        "Gaps in specific policy areas — Private sector · #1": "From industry.",
     }
     assert "participant0" not in text and "participant1" not in text
     assert "Chatham House rule" in res.response.embeds[0].footer.text
@@ -139,8 +139,8 @@ async def test_named_attribution_shows_display_names_escaped(world):
 
     res = await world.facilitator.slash(world.channel, "gaps positions")
     names = [field.name for field in res.response.embeds[0].fields]
-    assert "Gaps in specific policy areas — participant0" in names
-    assert r"No significant gaps — \*star\*\_under\_" in names
+    assert "Gaps in specific policy areas — participant0 · #1" in names
+    assert r"No significant gaps — \*star\*\_under\_ · #2" in names
     assert "names shown" in res.response.embeds[0].footer.text
 
 

@@ -24,10 +24,13 @@ from bot.i18n import N_, _
 from bot.render.digest_wording import (
     by_region_heading,
     by_stakeholder_heading,
+    common_ground_heading,
+    divides_heading,
     missing_heading,
     participants_line,
     poll_heading,
     polls_heading,
+    quote_source,
 )
 from bot.render.discord.common import COLOUR, escape, stamp
 from bot.render.discord.limits import (
@@ -42,6 +45,7 @@ from bot.render.discord.limits import (
     join_within,
 )
 from bot.render.wording import (
+    agreement_line,
     author,
     count_of,
     delivery_advice,
@@ -51,12 +55,14 @@ from bot.render.wording import (
     messages,
     missing_groups,
     participants,
+    score_label,
     shift_heading,
 )
 from bot.times import format_duration
 
 CHART_FILE = "digest.png"
 QUOTE_CLIP = 280
+ARGUMENT_CLIP = 160  # a common-ground or divide statement, quoted in a digest field with its groups
 SHIFT_LABEL_CLIP = 60
 MAX_POLLS = 10
 EMBED_BUDGET = EMBED_TOTAL - 100  # headroom for the "(continued)" title of a split embed
@@ -141,17 +147,45 @@ def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
     if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
         name = f"{shift_heading(digest.shift_basis)} ({stamp(digest.shift_from, 'd')})"
         section.fields.append((clip(name, FIELD_NAME), join_within(shift_lines(theme.shift, theme), FIELD_VALUE)))
+    who = digest.attribution
     for stance in theme.quotes:
         budget = max(80, min(QUOTE_CLIP, (FIELD_VALUE - 120) // max(1, len(stance.quotes)) - 40))
         quotes = [
-            f"> {escape(clip(one_line(q.text), budget))}\n— {escape(author(q.author, digest.attribution))}"
+            f"> {escape(clip(one_line(q.text), budget))}\n— {quote_source(q.number, escape(author(q.author, who)))}"
             for q in stance.quotes
         ]
         if stance.more:
             quotes.append(_("… and {count} more: /{slug} positions").format(count=stance.more, slug=theme.slug))
         name = _("Rationales — {stance}").format(stance=stance.label)
         section.fields.append((clip(name, FIELD_NAME), join_within(quotes, FIELD_VALUE)))
+    if theme.common_ground:
+        section.fields.append((common_ground_heading(), join_within(common_lines(theme), FIELD_VALUE)))
+    if theme.divides:
+        section.fields.append((divides_heading(), join_within(divide_lines(theme), FIELD_VALUE)))
     return [section]
+
+
+def _argument(number: int, text: str, label: str) -> str:
+    return f"**#{number}** {escape(clip(one_line(text), ARGUMENT_CLIP))} ({escape(clip(label, SHIFT_LABEL_CLIP))})"
+
+
+def common_lines(theme: ThemeDigest) -> list[str]:
+    """Each statement of common ground: the argument, its stance and score, then each group's agreement."""
+    lines = []
+    for item in theme.common_ground:
+        label = theme.stance_labels.get(item.argument.stance, item.argument.stance)
+        head = f"{_argument(item.argument.number, item.argument.text, label)} · {score_label(item.consensus.score)}"
+        lines.append(head + "\n" + " · ".join(agreement_line(group) for group in item.consensus.reacted))
+    return lines
+
+
+def divide_lines(theme: ThemeDigest) -> list[str]:
+    lines = []
+    for item in theme.divides:
+        label = theme.stance_labels.get(item.argument.stance, item.argument.stance)
+        groups = " · ".join(agreement_line(group) for group in (item.divide.high, item.divide.low))
+        lines.append(f"{_argument(item.argument.number, item.argument.text, label)}\n{groups}")
+    return lines
 
 
 def breakdown(groups: Sequence[GroupTally]) -> str:

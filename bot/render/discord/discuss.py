@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.core.consensus import COMMON_GROUPS, CommonGround, GroupAgreement, GroupSplit, Reacted, Reaction
+from bot.core.consensus import COMMON_GROUPS, CommonGround, GroupSplit, Reacted, Reaction
 from bot.core.models import Attribution, Author, Statement
 from bot.i18n import N_, _
 from bot.render.discord.common import COLOUR, escape
 from bot.render.discord.limits import FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
-from bot.render.wording import author, count_of, group_label
+from bot.render.wording import agreement_line, author, count_of, score_label
 from bot.settings import ThemeConfig
 
 EXCERPT = 300  # characters of a statement quoted in a ranking (the whole text is in `/<slug> positions`)
@@ -82,17 +82,6 @@ def not_here() -> str:
 
 def theme_gone() -> str:
     return _("Sorry, that statement's theme is no longer part of this forum.")
-
-
-def agreement_line(group: GroupAgreement) -> str:
-    """ "Government 4 of 5 agree": the group's agrees of all its reactions (passes included)."""
-    return _("{group} {agrees} of {reactions} agree").format(
-        group=group_label(group.group), agrees=group.votes.agrees, reactions=group.votes.total
-    )
-
-
-def score_label(score: float) -> str:
-    return _("score {percent}%").format(percent=round(score * 100))
 
 
 def excerpt(text: str) -> str:

@@ -160,7 +160,8 @@ def positions_embed(
     names = []
     for item in page_items:
         author = escape(item.display_name) if named else group_label(item.stakeholder or UNDECLARED)
-        names.append(clip(f"{theme.label(item.stance)} — {author}", FIELD_NAME))
+        number = f" · #{item.statement}" if item.statement is not None else ""
+        names.append(clip(f"{theme.label(item.stance)} — {author}{number}", FIELD_NAME))
     # Every position on the page must show (one dropped here would be on no page at all), so the
     # rationales share what the embed has left, each visibly clipped if it must be.
     spare = EMBED_TOTAL - len(embed) - sum(len(name) for name in names)

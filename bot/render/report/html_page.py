@@ -21,6 +21,10 @@ from bot.render.digest_wording import (
     by_region_heading,
     by_stakeholder_heading,
     chart_caption,
+    common_ground_heading,
+    common_ground_note,
+    divides_heading,
+    divides_note,
     is_empty,
     joined_label,
     missing_heading,
@@ -33,6 +37,7 @@ from bot.render.digest_wording import (
     poll_columns,
     poll_heading,
     polls_heading,
+    quote_source,
     rationales_heading,
     shift_columns,
     shift_label,
@@ -43,7 +48,7 @@ from bot.render.digest_wording import (
     unchanged_line,
     withdrew_label,
 )
-from bot.render.wording import author, digest_heading, group_label
+from bot.render.wording import agreement_line, author, digest_heading, group_label, score_label
 
 CSS = """
 :root { --blue: #003399; --gold: #ffcc00; }
@@ -153,12 +158,41 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
             parts.append(f"<h4>{escape(stance.label)}</h4>")
             for quote in stance.quotes:
                 text = escape(quote.text).replace("\n", "<br>")
-                who = escape(author(quote.author, digest.attribution))
+                who = escape(quote_source(quote.number, author(quote.author, digest.attribution)))
                 parts.append(f"<blockquote><p>{text}</p><footer>— {who}</footer></blockquote>")
             if stance.more:
                 parts.append(f"<p><em>{escape(more_rationales(stance.more))}</em></p>")
+    parts += bridges_html(theme)
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def bridges_html(theme: ThemeDigest) -> list[str]:
+    """Common ground and where groups divide, each statement with its groups' agreement."""
+    parts: list[str] = []
+    if theme.common_ground:
+        parts += [f"<h3>{escape(common_ground_heading())}</h3>", f'<p class="meta">{escape(common_ground_note())}</p>']
+        items = []
+        for item in theme.common_ground:
+            label = theme.stance_labels.get(item.argument.stance, item.argument.stance)
+            groups = " · ".join(agreement_line(group) for group in item.consensus.reacted)
+            items.append(
+                f"<li><strong>#{item.argument.number}</strong> {escape(item.argument.text)} "
+                f"({escape(label)}; {escape(score_label(item.consensus.score))})<br>{escape(groups)}</li>"
+            )
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    if theme.divides:
+        parts += [f"<h3>{escape(divides_heading())}</h3>", f'<p class="meta">{escape(divides_note())}</p>']
+        items = []
+        for split in theme.divides:
+            label = theme.stance_labels.get(split.argument.stance, split.argument.stance)
+            groups = " · ".join(agreement_line(group) for group in (split.divide.high, split.divide.low))
+            items.append(
+                f"<li><strong>#{split.argument.number}</strong> {escape(split.argument.text)} "
+                f"({escape(label)})<br>{escape(groups)}</li>"
+            )
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    return parts
 
 
 def breakdown(groups: Sequence[GroupTally], labels: Sequence[str]) -> str:

@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from bot.core.consensus import Argument, CommonGround, GroupAgreement, GroupSplit
 from bot.core.digest import Digest, StanceQuotes, ThemeDigest
 from bot.core.history import Shift
 from bot.core.models import Attribution
@@ -46,7 +47,10 @@ def _group(group: GroupTally) -> dict[str, Any]:
 
 
 def _quotes(stance: StanceQuotes, attribution: Attribution) -> dict[str, Any]:
-    quotes = [{"text": q.text, "attribution": author(q.author, attribution), "at": _time(q.at)} for q in stance.quotes]
+    quotes = [
+        {"text": q.text, "attribution": author(q.author, attribution), "at": _time(q.at), "number": q.number}
+        for q in stance.quotes
+    ]
     return {"key": stance.key, "label": stance.label, "quotes": quotes, "more": stance.more}
 
 
@@ -82,6 +86,41 @@ def _theme(theme: ThemeDigest, attribution: Attribution) -> dict[str, Any]:
         "quotes": [_quotes(stance, attribution) for stance in theme.quotes],
         "shift": _shift(theme.shift),
         "stance_labels": dict(theme.stance_labels),
+        "common_ground": [_common(item) for item in theme.common_ground],
+        "divides": [_split(item) for item in theme.divides],
+    }
+
+
+def _agreement(group: GroupAgreement) -> dict[str, Any]:
+    return {
+        "group": group.group,
+        "label": group_label(group.group),
+        "agrees": group.votes.agrees,
+        "disagrees": group.votes.disagrees,
+        "passes": group.votes.passes,
+        "agreement": round(group.agreement, 4),
+    }
+
+
+def _argument(argument: Argument) -> dict[str, Any]:
+    return {"number": argument.number, "text": argument.text, "stance": argument.stance}
+
+
+def _common(item: CommonGround) -> dict[str, Any]:
+    return {
+        **_argument(item.argument),
+        "score": round(item.consensus.score, 4),
+        "gic": round(item.consensus.gic, 6),
+        "groups": [_agreement(group) for group in item.consensus.reacted],
+    }
+
+
+def _split(item: GroupSplit) -> dict[str, Any]:
+    return {
+        **_argument(item.argument),
+        "gap": round(item.divide.gap, 4),
+        "high": _agreement(item.divide.high),
+        "low": _agreement(item.divide.low),
     }
 
 

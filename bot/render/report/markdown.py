@@ -19,6 +19,10 @@ from bot.render.digest_wording import (
     by_region_heading,
     by_stakeholder_heading,
     chart_caption,
+    common_ground_heading,
+    common_ground_note,
+    divides_heading,
+    divides_note,
     is_empty,
     joined_label,
     missing_heading,
@@ -31,6 +35,7 @@ from bot.render.digest_wording import (
     poll_columns,
     poll_heading,
     polls_heading,
+    quote_source,
     rationales_heading,
     shift_columns,
     shift_label,
@@ -41,7 +46,7 @@ from bot.render.digest_wording import (
     unchanged_line,
     withdrew_label,
 )
-from bot.render.wording import author, digest_heading, group_label
+from bot.render.wording import agreement_line, author, digest_heading, group_label, score_label
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
 
@@ -106,9 +111,35 @@ def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
         for stance in theme.quotes:
             lines += [f"**{md(stance.label)}**", ""]
             for quote in stance.quotes:
-                lines += [f"> {md(quote.text)}", f"> — {md(author(quote.author, digest.attribution))}", ""]
+                who = quote_source(quote.number, author(quote.author, digest.attribution))
+                lines += [f"> {md(quote.text)}", f"> — {md(who)}", ""]
             if stance.more:
                 lines += [f"*{more_rationales(stance.more)}*", ""]
+    lines += bridges_markdown(theme)
+    return lines
+
+
+def bridges_markdown(theme: ThemeDigest) -> list[str]:
+    """Common ground and where groups divide, each statement with its groups' agreement."""
+    lines: list[str] = []
+    if theme.common_ground:
+        lines += [f"### {common_ground_heading()}", "", md(common_ground_note()), ""]
+        for item in theme.common_ground:
+            label = theme.stance_labels.get(item.argument.stance, item.argument.stance)
+            groups = " · ".join(agreement_line(group) for group in item.consensus.reacted)
+            score = score_label(item.consensus.score)
+            lines += [
+                f"- **#{item.argument.number}** {md(item.argument.text)} ({md(label)}; {score})",
+                f"  {md(groups)}",
+            ]
+        lines.append("")
+    if theme.divides:
+        lines += [f"### {divides_heading()}", "", md(divides_note()), ""]
+        for split in theme.divides:
+            label = theme.stance_labels.get(split.argument.stance, split.argument.stance)
+            groups = " · ".join(agreement_line(group) for group in (split.divide.high, split.divide.low))
+            lines += [f"- **#{split.argument.number}** {md(split.argument.text)} ({md(label)})", f"  {md(groups)}"]
+        lines.append("")
     return lines
 
 
