@@ -11,6 +11,7 @@ from bot.context import Context
 async def load_cogs(bot: commands.Bot, ctx: Context) -> None:
     """One ThemeCog per configured theme, then the cross-theme cogs."""
     from cogs.digests import DigestCog
+    from cogs.help import HelpCog
     from cogs.polls import PollCog
     from cogs.profile import ProfileCog
     from cogs.themes import DiscussService, ThemeCog, ThemeDirectory
@@ -22,3 +23,4 @@ async def load_cogs(bot: commands.Bot, ctx: Context) -> None:
     await bot.add_cog(ProfileCog(bot, ctx))
     await bot.add_cog(PollCog(bot, ctx))
     await bot.add_cog(DigestCog(bot, ctx))
+    await bot.add_cog(HelpCog(bot, ctx))
