@@ -72,6 +72,10 @@ class PositionStore(Protocol):
         reactions); another text is a new statement and the earlier one stops being current."""
         ...
 
+    async def has_positions_history(self, guild_id: int, user_id: int) -> bool:
+        """Whether the participant ever recorded a position in this server, on any theme."""
+        ...
+
     async def withdraw_position(self, guild_id: int, theme: str, user_id: int, now: datetime) -> bool:
         """Remove the current position and append the withdrawal to the history; False (and no change) when
         there was none."""

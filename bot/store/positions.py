@@ -181,6 +181,13 @@ class PositionQueries(StoreBase):
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
+    async def has_positions_history(self, guild_id: int, user_id: int) -> bool:
+        """Whether this participant ever recorded a position in this server (on any theme)."""
+        row = await self._read_one(
+            "SELECT 1 FROM position_history WHERE guild_id = ? AND user_id = ? LIMIT 1", (guild_id, user_id)
+        )
+        return row is not None
+
     async def withdraw_position(self, guild_id: int, theme: str, user_id: int, now: datetime) -> bool:
         """Remove the current position; False when there was none. The withdrawal is kept in history."""
         async with self.transaction() as db:

@@ -27,7 +27,7 @@ from bot.render.discord.files import chart_file
 from bot.render.discord.limits import clip
 from bot.settings import ThemeConfig
 from cogs.themes._discuss import DiscussService
-from cogs.themes._form import RATIONALE_FIELD, RATIONALE_FORM, clean_rationale, rationale_form
+from cogs.themes._form import MAX_RATIONALE, RATIONALE_FIELD, RATIONALE_FORM, clean_rationale, rationale_form
 from cogs.themes._pages import ThemeDirectory
 
 BRIDGES_SHOWN = 5  # statements of common ground `/<slug> bridges` shows
@@ -77,7 +77,11 @@ class ThemeCog(commands.Cog):
         )
         @app_commands.choices(stance=choices)
         @answered
-        async def position(interaction: discord.Interaction, stance: str, rationale: str | None = None) -> None:
+        async def position(
+            interaction: discord.Interaction,
+            stance: str,
+            rationale: app_commands.Range[str, 1, MAX_RATIONALE] | None = None,
+        ) -> None:
             await self.position(interaction, stance, rationale)
 
         @group.command(name="withdraw", description="Withdraw your position on this theme")
@@ -119,13 +123,15 @@ class ThemeCog(commands.Cog):
         await reply(interaction, embed=render.about_embed(self.theme, participants))
 
     async def position(self, interaction: discord.Interaction, stance: str, rationale: str | None) -> None:
-        """With a rationale, record it; without one, open the form prefilled with the current rationale."""
+        """With a rationale, record it; without one, open the form: prefilled with the current rationale for
+        the same stance, empty for another one (saying what the earlier reasons were written for), so reasons
+        given for one stance are never silently carried over to another."""
         if rationale is not None:
             await self.record(interaction, stance, rationale)
             return
         self._check_stance(stance)
         current = await self.ctx.store.get_position(guild_id_of(interaction), self.theme.slug, interaction.user.id)
-        form = rationale_form(self.theme, stance, current.rationale if current else None)
+        form = rationale_form(self.theme, stance, current)
         await interaction.response.send_modal(form)
 
     @commands.Cog.listener()
@@ -147,18 +153,19 @@ class ThemeCog(commands.Cog):
     async def record(self, interaction: discord.Interaction, stance: str, raw: str | None) -> None:
         self._check_stance(stance)
         rationale = clean_rationale(raw)
-        guild_id = guild_id_of(interaction)
-        previous = await self.ctx.store.get_position(guild_id, self.theme.slug, interaction.user.id)
+        guild_id, user_id = guild_id_of(interaction), interaction.user.id
+        previous = await self.ctx.store.get_position(guild_id, self.theme.slug, user_id)
+        if previous is not None and previous.stance == stance and previous.rationale == rationale:
+            await reply(interaction, render.position_unchanged(self.theme, stance))
+            return
+        first = previous is None and not await self.ctx.store.has_positions_history(guild_id, user_id)
         await self.ctx.store.record_position(
-            guild_id,
-            self.theme.slug,
-            interaction.user.id,
-            interaction.user.display_name,
-            stance,
-            rationale,
-            self.ctx.now(),
+            guild_id, self.theme.slug, user_id, interaction.user.display_name, stance, rationale, self.ctx.now()
         )
-        await reply(interaction, render.position_confirmation(self.theme, stance, previous, rationale, raw))
+        text = render.position_confirmation(self.theme, stance, previous, rationale, raw)
+        if first and await self.ctx.store.get_profile(guild_id, user_id) is None:
+            text += "\n" + render.undeclared_hint()
+        await reply(interaction, text)
 
     async def withdraw(self, interaction: discord.Interaction) -> None:
         removed = await self.ctx.store.withdraw_position(

@@ -10,6 +10,7 @@ import re
 
 import discord
 
+from bot.core.models import Position
 from bot.interactions import UserError
 from bot.render.discord import themes as render
 from bot.settings import ThemeConfig
@@ -33,8 +34,12 @@ def clean_rationale(text: str | None) -> str | None:
     return text
 
 
-def rationale_form(theme: ThemeConfig, stance: str, current: str | None) -> discord.ui.Modal:
+def rationale_form(theme: ThemeConfig, stance: str, current: Position | None) -> discord.ui.Modal:
+    """The form for `stance`, prefilled with the member's current rationale. When that text was written
+    for another stance the form says so above it, so it is never carried over to the new stance unseen."""
     form = discord.ui.Modal(title=render.form_title(theme), custom_id=form_custom_id(theme.slug, stance), timeout=None)
+    if current is not None and current.rationale and current.stance != stance:
+        form.add_item(discord.ui.TextDisplay(render.written_for(theme, current.stance, stance)))
     form.add_item(
         discord.ui.TextInput(
             label=render.form_label(theme, stance),
@@ -42,7 +47,7 @@ def rationale_form(theme: ThemeConfig, stance: str, current: str | None) -> disc
             custom_id=RATIONALE_FIELD,
             required=False,
             max_length=MAX_RATIONALE,
-            default=current,
+            default=current.rationale if current is not None else None,
             placeholder=render.form_placeholder(),
         )
     )

@@ -6,8 +6,10 @@ import discord
 import pytest
 import simcord
 
+from bot.interactions import UserError
 from bot.settings import Settings
 from bot.store.dbtime import to_db_time
+from cogs.themes._form import clean_rationale
 from tests.support.world import DEFERRED, World, build_world, db_rows, embed_text, first_answer, restart
 
 SOME = "Gaps in specific policy areas"
@@ -32,9 +34,15 @@ def history(db_path, user_id, theme="gaps"):
 
 
 def text_input(shown: simcord.InteractionResult) -> dict:
-    (row,) = shown.modal["components"]
+    """The form's one text input (after any text shown above it)."""
+    (row,) = [component for component in shown.modal["components"] if component["type"] == 1]
     (field,) = row["components"]
     return field
+
+
+def form_text(shown: simcord.InteractionResult) -> list[str]:
+    """What the form says above its input."""
+    return [component["content"] for component in shown.modal["components"] if component["type"] == 10]
 
 
 async def tally_text(world: World, member=None, theme: str = "gaps") -> discord.Embed:
@@ -54,7 +62,9 @@ async def test_position_with_rationale_is_stored_and_confirmed_privately(world, 
 
     assert res.response.ephemeral
     assert res.response.content == (
-        f"Your position on **Gaps** is recorded: **{SOME}**.\nRationale saved (18 characters)."
+        f"Your position on **Gaps** is recorded: **{SOME}**.\nRationale saved (18 characters).\n"
+        "You have no profile yet, so your positions count as “Undeclared”. Say which stakeholder group you "
+        "speak from with `/profile set`: it applies to your past positions too."
     )
     assert positions(db_path) == [(world.guild.id, alice.id, "participant0", "some", "Spam lacks a home.")]
     (at,) = db_rows(db_path, "SELECT updated_at FROM positions")[0]
@@ -86,6 +96,13 @@ async def test_form_is_prefilled_with_the_current_rationale(world, db_path):
 
     shown = await alice.slash(world.channel, "gaps position", stance="none")
     assert text_input(shown)["value"] == "First thoughts."
+    # Reasons written for another stance are never carried over unseen: the form says what they were for.
+    assert form_text(shown) == [
+        f"The text below is the rationale you wrote for “{SOME}”. Edit it to say why you now hold "
+        f"“{NONE}”, or clear it to record no rationale."
+    ]
+    same = await alice.slash(world.channel, "gaps position", stance="some")
+    assert text_input(same)["value"] == "First thoughts." and form_text(same) == []
     res = await alice.submit_modal(shown, {"rationale": "Second thoughts."})
 
     assert res.response.content == (
@@ -287,11 +304,12 @@ async def test_rationale_over_1000_characters_is_refused_and_nothing_changes(wor
     alice = world.members[0]
     await alice.slash(world.channel, "gaps position", stance="some", rationale="Kept.")
 
-    res = await alice.slash(world.channel, "gaps position", stance="none", rationale="x" * 1001)
-
-    assert res.response.ephemeral
-    assert res.response.content.startswith("Sorry, a rationale can be at most 1000 characters; yours has 1001.")
-    assert "Nothing was changed" in res.response.content
+    # The option carries Discord's own max_length: the client counts and refuses before sending.
+    with pytest.raises(simcord.OptionError, match="1000"):
+        await alice.slash(world.channel, "gaps position", stance="none", rationale="x" * 1001)
+    # Should an overlong text reach the bot anyway, it is refused politely and nothing changes.
+    with pytest.raises(UserError, match=r"at most 1000 characters; yours has 1001\. Nothing was changed"):
+        clean_rationale("x" * 1001)
     assert positions(db_path)[0][3:] == ("some", "Kept.")
     assert history(db_path, alice.id) == [("some", "Kept.")]
 

@@ -25,6 +25,7 @@ from bot.settings import ThemeConfig
 
 PAGE_SIZE = 5
 FORM_TITLE = 45  # Discord's limit on a form's title and on a text input's label
+FORM_TEXT = 4000  # and on a form's text
 
 
 def stance_line(item: StanceCount) -> str:
@@ -43,7 +44,13 @@ def position_confirmation(
         lines = [_("Your position on **{theme}** is recorded: **{stance}**.").format(**values)]
     if previous and previous.stance != stance:
         lines.append(_("(It was: {stance}.)").format(stance=theme.label(previous.stance)))
-    if rationale is None and raw:
+    if rationale is None and previous is not None and previous.rationale:
+        lines.append(
+            _("Your earlier rationale, written for “{stance}”, is kept in the history but no longer shown.").format(
+                stance=theme.label(previous.stance)
+            )
+        )
+    elif rationale is None and raw:
         lines.append(_("Your rationale was blank, so it was recorded without one."))
     elif rationale is None:
         lines.append(_("No rationale recorded; add one any time with the same command."))
@@ -82,6 +89,31 @@ def form_label(theme: ThemeConfig, stance: str) -> str:
 
 def form_placeholder() -> str:
     return _("Optional: the reasons for your stance (others will read it)")
+
+
+def written_for(theme: ThemeConfig, earlier: str, stance: str) -> str:
+    """Above a form prefilled with reasons the member gave for another stance."""
+    return clip(
+        _(
+            "The text below is the rationale you wrote for “{earlier}”. Edit it to say why you now hold "
+            "“{stance}”, or clear it to record no rationale."
+        ).format(earlier=theme.label(earlier), stance=theme.label(stance)),
+        FORM_TEXT,
+    )
+
+
+def position_unchanged(theme: ThemeConfig, stance: str) -> str:
+    return _("Your position on **{theme}** is unchanged: **{stance}**, with the same rationale.").format(
+        theme=theme.title, stance=theme.label(stance)
+    )
+
+
+def undeclared_hint() -> str:
+    """Said once, with a member's first position when they have no profile."""
+    return _(
+        "You have no profile yet, so your positions count as “Undeclared”. Say which stakeholder group you "
+        "speak from with `/profile set`: it applies to your past positions too."
+    )
 
 
 def page_label(way: str) -> str:
@@ -196,9 +228,15 @@ def my_positions_embed(themes: Sequence[ThemeConfig], positions: Mapping[str, Po
 
 def profile_saved(stakeholder: str, region: str | None) -> str:
     where = f"{group_label(stakeholder)}, {group_label(region)}" if region else group_label(stakeholder)
-    return _("Profile saved: **{profile}**. All your positions in this server now count under this group.").format(
+    text = _("Profile saved: **{profile}**. All your positions in this server now count under this group.").format(
         profile=where
     )
+    if region is None:
+        text += " " + _(
+            "You gave no region, so the breakdowns by UN regional group will not include you; add one any time "
+            "with `/profile set`."
+        )
+    return text
 
 
 def profile_text(stakeholder: str | None, region: str | None) -> str:
