@@ -24,6 +24,9 @@ from cogs.polls._voting import VoteService
 
 NO_MENTIONS = discord.AllowedMentions.none()
 COG_NAME = "Polls"
+# What `options` may hold, checked by Discord before the bot sees it: ten answers of 55 characters,
+# their nine separators and room for the spaces people type around them.
+MAX_OPTIONS_TEXT = 600
 
 
 @app_commands.guild_only()  # on the class: Discord ignores guild_only on subcommands
@@ -60,7 +63,7 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         self,
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, 300],
-        options: str,
+        options: app_commands.Range[str, 1, MAX_OPTIONS_TEXT],
         hours: app_commands.Range[int, 1, 768] = 24,
         theme: str | None = None,
         secret: bool = False,

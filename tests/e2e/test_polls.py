@@ -76,6 +76,42 @@ async def test_create_refuses_bad_options_and_posts_nothing(world, options, says
     assert await world.bot.store.open_polls(world.guild.id, world.env.now()) == []
 
 
+def test_discord_bounds_the_options_text_before_the_bot_sees_it(world):
+    create = world.bot.tree.get_command("poll").get_command("create")
+    [options] = [option for option in create.to_dict(world.bot.tree)["options"] if option["name"] == "options"]
+    assert options["max_length"] == 600  # ten answers of 55 characters, separators and spaces
+
+
+async def test_an_options_text_beyond_its_bound_is_refused_by_discord(world):
+    with pytest.raises(simcord.OptionError, match="at most 600"):
+        await create_poll(world, options="a;" * 301)
+    assert poll_messages(world) == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [";" * 599, "x" * 600, "; ".join(["y" * 55] * 10), " ;" * 300, ";".join(["z" * 49] * 12)],
+    ids=["all-blank", "one-long-answer", "duplicates", "spaced-blanks", "twelve-answers"],
+)
+async def test_every_explanation_of_a_bad_poll_fits_in_one_message(world, options):
+    res = await create_poll(world, options=options, theme="t" * 100)
+    assert res.ephemeral and len(res.response.content) <= 2000
+    assert res.response.content.endswith("Nothing was posted.")
+    assert poll_messages(world) == []
+
+
+async def test_an_unknown_theme_of_any_length_is_named_within_the_limits(world):
+    res = await create_poll(world, theme="t" * 3000)
+    assert res.ephemeral and "`" + "t" * 39 + "…`" in res.response.content and len(res.response.content) <= 2000
+
+
+async def test_a_long_refusal_from_discord_is_shown_within_the_limits(world):
+    world.env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing " * 400)
+    res = await create_poll(world)
+    assert res.ephemeral and "could not post the poll" in res.response.content and len(res.response.content) <= 2000
+    assert poll_messages(world) == []
+
+
 async def test_when_discord_refuses_the_post_nothing_is_stored_and_the_number_is_kept(world):
     world.env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
     res = await create_poll(world)

@@ -254,7 +254,7 @@ def bad_numbers() -> str:
 
 def unknown_theme(typed: str, slugs: Sequence[str]) -> str:
     return _("Sorry, `{typed}` is not a theme of this forum. Choose one of: {slugs}.").format(
-        typed=clip(typed, 40), slugs=", ".join(f"`{slug}`" for slug in slugs)
+        typed=clip(typed, 40), slugs=clip(", ".join(f"`{slug}`" for slug in slugs), 1500)
     )
 
 
@@ -266,7 +266,7 @@ def could_not_post(reason: str) -> str:
     return _(
         "Sorry, I could not post the poll in this channel (Discord said: {reason}). "
         "Check that I may send messages and embeds here. Nothing was saved."
-    ).format(reason=reason)
+    ).format(reason=clip(reason, 200))
 
 
 def no_such_poll(number: int) -> str:
