@@ -115,13 +115,35 @@ async def test_a_long_refusal_from_discord_is_shown_within_the_limits(world):
 async def test_when_discord_refuses_the_post_nothing_is_stored_and_the_number_is_kept(world):
     world.env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
     res = await create_poll(world)
-    assert (
-        res.ephemeral
-        and "could not post the poll" in res.response.content
-        and "Nothing was saved" in res.response.content
+    assert res.ephemeral and res.response.content == (
+        "Sorry, I could not post the poll: Discord refused me permission to post here (Discord said: 403 Forbidden "
+        "(error code: 50013): Missing Permissions). Nothing was saved."
     )
     assert poll_messages(world) == [] and await world.bot.store.open_polls(world.guild.id, world.env.now()) == []
     await create_poll(world)
+    assert poll_messages(world)[-1].embeds[0].title == "Poll #1 · Open"
+
+
+@pytest.mark.parametrize(
+    ("denied", "missing"),
+    [
+        ({"embed_links": False}, "Embed Links"),
+        ({"read_message_history": False}, "Read Message History"),
+        ({"send_messages": False, "embed_links": False}, "Send Messages, Embed Links"),
+    ],
+    ids=["embed-links", "read-history", "send-and-embed"],
+)
+async def test_create_checks_the_channel_permissions_first_and_posts_nothing(world, db_path, denied, missing):
+    locked = world.guild.create_text_channel(
+        "locked", overwrites={world.guild.me: discord.PermissionOverwrite(**denied)}
+    )
+    since = len(world.env.http_requests)
+    res = await world.facilitator.slash(locked, "poll create", question=QUESTION, options="Yes; No")
+    assert res.ephemeral and f"I am missing {missing} here" in res.response.content
+    assert "Nothing was posted" in res.response.content
+    assert [r.path for r in world.env.http_requests[since:] if "/channels/" in r.path] == []  # nothing tried
+    assert sql(db_path, "SELECT count(*) FROM polls") == [(0,)]
+    await create_poll(world)  # where the bot may post, the first poll is still #1
     assert poll_messages(world)[-1].embeds[0].title == "Poll #1 · Open"
 
 

@@ -51,6 +51,7 @@ from bot.render.wording import (
     messages,
     missing_groups,
     participants,
+    permission_names,
     shift_heading,
 )
 from bot.times import format_duration
@@ -330,7 +331,7 @@ def cannot_post_in(channel: str, missing: Sequence[str]) -> str:
     return _(
         "I can't post digests in {channel}: I am missing {permissions} there. Give me those permissions "
         "(or pick another channel) and run `/digest channel` again. Nothing was changed."
-    ).format(channel=channel, permissions=", ".join(missing))
+    ).format(channel=channel, permissions=permission_names(missing))
 
 
 def channel_chosen(channel: str) -> str:
@@ -357,6 +358,15 @@ def post_failed(kind: DigestKind, error: DeliveryError, retry_at: datetime | Non
         digest=digest_name(kind).lower(),
         advice=delivery_advice(error),
         retry=stamp(retry_at, "R") if retry_at else _("later"),
+    )
+
+
+def post_outcome_again(kind: DigestKind, posted: bool) -> str:
+    """The second try at answering `/digest post`, shorter, whatever happened to the first answer."""
+    if posted:
+        return _("The {digest} was posted.").format(digest=digest_name(kind).lower())
+    return _("The {digest} is recorded; `/digest schedule` shows how its posting goes.").format(
+        digest=digest_name(kind).lower()
     )
 
 

@@ -9,11 +9,12 @@ from datetime import datetime
 import discord
 
 from bot.core.polls import MAX_OPTIONS, Click, ClickKind, OptionResult, PollInfo, PollResults
+from bot.core.schedule import DeliveryError
 from bot.i18n import N_, _
 from bot.render.discord.common import COLOUR_GOLD as COLOUR
 from bot.render.discord.common import escape, when
 from bot.render.discord.limits import EMBED_DESCRIPTION, FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
-from bot.render.wording import count_of, group_label
+from bot.render.wording import count_of, group_label, permission_names
 
 BUTTONS_PER_ROW = 5
 MAX_HOURS = 768
@@ -262,11 +263,41 @@ def not_a_text_channel() -> str:
     return _("Sorry, polls can only be posted in a text channel or thread.")
 
 
-def could_not_post(reason: str) -> str:
+def cannot_post_poll(missing: Sequence[str]) -> str:
     return _(
-        "Sorry, I could not post the poll in this channel (Discord said: {reason}). "
-        "Check that I may send messages and embeds here. Nothing was saved."
-    ).format(reason=clip(reason, 200))
+        "Sorry, I can't post a poll in this channel: I am missing {permissions} here. Ask someone who manages "
+        "the server to give me those permissions (or use another channel). Nothing was posted."
+    ).format(permissions=permission_names(missing))
+
+
+_NOT_POSTED = {
+    DeliveryError.FORBIDDEN: N_("Discord refused me permission to post here"),
+    DeliveryError.CHANNEL: N_("this channel is gone or out of my reach"),
+    DeliveryError.SERVER: N_("Discord failed"),
+    DeliveryError.TIMEOUT: N_("Discord did not answer, twice"),
+}
+
+
+def could_not_post(kind: DeliveryError, reason: str, *, may_show: bool) -> str:
+    """The poll was discarded; `may_show` when Discord's answer was lost, so a late message may still appear."""
+    why = _(_NOT_POSTED.get(kind, N_("something went wrong")))
+    text = _("Sorry, I could not post the poll: {why} (Discord said: {reason}). Nothing was saved.").format(
+        why=why, reason=clip(reason, 200)
+    )
+    if may_show:
+        text += " " + _("If the poll appears anyway, it takes no votes: delete it.")
+    return text
+
+
+def created_again(poll: PollInfo, jump_url: str) -> str:
+    """The confirmation's second try, shorter: the poll is posted, whatever happened to the first answer."""
+    return _("Poll #{number} was posted: {link}").format(number=poll.number, link=jump_url)
+
+
+def closed_again(number: int) -> str:
+    return _("Poll #{number} is closed. `/poll list` and `/poll results` show how its delivery went.").format(
+        number=number
+    )
 
 
 def no_such_poll(number: int) -> str:
