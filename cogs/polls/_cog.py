@@ -178,34 +178,41 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         if found.is_closed:
             raise UserError(render.already_closed(poll))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        delivered = await self.closing.close_now(found.id, self.ctx.now())
-        await confirm(interaction, render.closed_now(poll, delivered), again=render.closed_again(poll))
+        closed = await self.closing.close_now(found.id, self.ctx.now())
+        text = render.closed_now(closed) if closed else render.closed_again(poll)
+        await confirm(interaction, text, again=render.closed_again(poll))
 
     @app_commands.command(name="results", description="A poll's results (hidden until it closes, if so set)")
     @app_commands.describe(poll="The poll's number in this server")
     @answered
     async def results(self, interaction: discord.Interaction, poll: app_commands.Range[int, 1]) -> None:
         found = await self._poll(interaction, poll)
+        problem = render.delivery_problem(found)  # facilitators look here when the results are not posted
         if not found.is_closed and found.hide_results:
             voters = await self.ctx.store.count_voters(found)
-            await reply(interaction, render.hidden_results_text(found, voters, self.ctx.now()))
+            hidden = render.hidden_results_text(found, voters, self.ctx.now())
+            await reply(interaction, f"{hidden}\n{problem}" if problem else hidden)
             return
         shown = tally(await self.ctx.store.poll_counts(found), found.options)
         embed = render.results_embed(found, shown)
         if not shown.voters:
-            await reply(interaction, embed=embed)
+            await reply(interaction, problem, embed=embed)
             return
         # Drawing the chart can outlast Discord's 3-second window (a cold matplotlib, a busy host).
         await interaction.response.defer(ephemeral=True, thinking=True)
         chart = await chart_file(embed, f"poll-{found.number}.png", poll_chart_png, shown, found.question)
-        await reply(interaction, embed=embed, file=chart)
+        await reply(interaction, problem, embed=embed, file=chart)
 
-    @app_commands.command(name="list", description="Open polls in this server and when they close")
+    @app_commands.command(
+        name="list", description="Open polls in this server, when they close, and any not fully shown at close"
+    )
     @answered
     async def list_polls(self, interaction: discord.Interaction) -> None:
         guild_id = guild_id_of(interaction)
         polls = await self.ctx.store.open_polls(guild_id, self.ctx.now())
-        await reply(interaction, embed=render.list_embed(polls, guild_id))
+        due = await self.ctx.store.polls_with_due_work()
+        failing = [found for found in due if found.guild_id == guild_id and found.closing_failing]
+        await reply(interaction, embed=render.list_embed(polls, guild_id, failing))
 
     async def _poll(self, interaction: discord.Interaction, number: int) -> PollInfo:
         found = await self.ctx.store.get_poll(guild_id_of(interaction), number)

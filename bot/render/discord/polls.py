@@ -12,9 +12,9 @@ from bot.core.polls import MAX_OPTIONS, Click, ClickKind, OptionResult, PollInfo
 from bot.core.schedule import DeliveryError
 from bot.i18n import N_, _
 from bot.render.discord.common import COLOUR_GOLD as COLOUR
-from bot.render.discord.common import escape, when
+from bot.render.discord.common import escape, stamp, when
 from bot.render.discord.limits import EMBED_DESCRIPTION, FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
-from bot.render.wording import count_of, group_label, permission_names
+from bot.render.wording import count_of, delivery_advice, group_label, permission_names
 
 BUTTONS_PER_ROW = 5
 MAX_HOURS = 768
@@ -225,8 +225,12 @@ def closed_vote_text(poll: PollInfo) -> str:
     ).format(number=poll.number)
 
 
-def list_embed(polls: Sequence[PollInfo], guild_id: int) -> discord.Embed:
+def list_embed(polls: Sequence[PollInfo], guild_id: int, failing: Sequence[PollInfo] = ()) -> discord.Embed:
+    """The open polls, and (for facilitators to act on) closed polls whose results could not be shown yet."""
     embed = discord.Embed(title=_("Open polls"), colour=COLOUR)
+    if failing:
+        lines = [f"**#{poll.number}** {_question(poll, 100)}\n{delivery_problem(poll)}" for poll in failing]
+        embed.add_field(name=_("Closed, not fully shown yet"), value=join_within(lines, FIELD_VALUE), inline=False)
     if not polls:
         embed.description = _("No polls are open in this server right now.")
         return embed
@@ -239,7 +243,8 @@ def list_embed(polls: Sequence[PollInfo], guild_id: int) -> discord.Embed:
         )
         secret = " · " + _("secret ballot") if poll.secret else ""
         closes = _("closes {when}").format(when=when(poll.closes_at))
-        lines.append(f"**#{poll.number}** {_question(poll, 100)}\n{closes}{secret}{link}")
+        problem = f"\n{delivery_problem(poll)}" if poll.notice_failing else ""
+        lines.append(f"**#{poll.number}** {_question(poll, 100)}\n{closes}{secret}{link}{problem}")
     embed.description = join_within(lines, EMBED_DESCRIPTION)
     return embed
 
@@ -308,13 +313,55 @@ def already_closed(number: int) -> str:
     return _("Poll #{number} is already closed. See `/poll results poll:{number}`.").format(number=number)
 
 
-def closed_now(number: int, delivered: bool) -> str:
-    if delivered:
-        return _("Poll #{number} is closed; its results are posted in reply to it.").format(number=number)
-    return _(
+def closed_now(poll: PollInfo) -> str:
+    if poll.delivered:
+        if poll.results_message_id == 0:  # the channel is gone
+            return _(
+                "Poll #{number} is closed. Its channel is gone, so its results are only in `/poll results`."
+            ).format(number=poll.number)
+        return _("Poll #{number} is closed; its results are posted in reply to it.").format(number=poll.number)
+    text = _(
         "Poll #{number} is closed and no more votes count, but Discord refused to show it just now; "
-        "the bot will retry by itself shortly."
-    ).format(number=number)
+        "the bot will retry by itself."
+    ).format(number=poll.number)
+    problem = delivery_problem(poll)
+    return f"{text}\n{problem}" if problem else text
+
+
+_POLL_ADVICE = {
+    DeliveryError.FORBIDDEN: N_(
+        "the bot lacks permission there: give it View Channel, Send Messages, Embed Links and Read Message History"
+    ),
+    DeliveryError.CHANNEL: N_("Discord could not find the poll's message or channel"),
+}
+
+
+def delivery_problem(poll: PollInfo) -> str | None:
+    """What failed in showing a poll (its closing, or its closing-soon notice), what to do, and the next try;
+    None when nothing is failing."""
+    if poll.closing_failing:
+        what = (
+            _("its results could not be posted yet")
+            if poll.results_message_id is None
+            else _("its buttons could not be disabled yet")
+        )
+        attempts, retry = poll.close_attempts, poll.close_retry_at
+    elif poll.notice_failing:
+        what, attempts, retry = _("its closing-soon notice could not be posted"), poll.soon_attempts, poll.soon_retry_at
+    else:
+        return None
+    advice = _(_POLL_ADVICE[poll.error_kind]) if poll.error_kind in _POLL_ADVICE else delivery_advice(poll.error_kind)
+    text = _("⚠️ Poll #{number}: {what} in {channel}: {advice} (`{error}`, {attempts}).").format(
+        number=poll.number,
+        what=what,
+        channel=f"<#{poll.channel_id}>",
+        advice=advice,
+        error=clip(poll.last_error or "", 80),
+        attempts=count_of(attempts, N_("{count} attempt"), N_("{count} attempts")),
+    )
+    if retry is not None:
+        text += " " + _("The bot retries by itself, next {when}.").format(when=stamp(retry, "R"))
+    return text
 
 
 def poll_gone() -> str:
