@@ -282,3 +282,35 @@ async def test_an_unexpected_error_waits_for_its_backoff_instead_of_retrying_at_
     await world.bot.tick()
     assert len(digests(world, channel)) == 1
     assert [row[2] for row in runs(settings)] == [POSTED]
+
+
+async def test_a_split_digest_whose_channel_is_deleted_part_way_finishes_in_the_new_digest_channel(world, settings):
+    channel = await setup_digests(world)
+    await long_digest_failing_after_its_first_part(world, channel)
+    await until(world, BEFORE_DUE)
+    await world.bot.tick()
+    [(total,)] = db_rows(settings.database.path, "SELECT parts_total FROM digest_runs")
+    world.env.backend.delete_channel(channel.id)  # an admin deletes the digest channel part-way
+    await world.env.settle()
+    # Until an organiser picks another channel, the digest waits, and /digest schedule says what to do.
+    await world.env.advance_time(retry_delay(1).total_seconds())
+    await world.bot.tick()
+    shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
+    assert "the digest channel is gone or unreachable: choose one with /digest channel" in shown
+    assert f"(1 of {total} messages sent)" in shown
+    moved = world.guild.create_text_channel("digests-2")
+    await world.facilitator.slash(world.channel, "digest channel", channel=moved)
+    await world.env.advance_time(retry_delay(2).total_seconds())
+    await world.bot.tick()
+    rest = [m for m in moved.history() if m.author.id == world.bot.user.id]
+    assert len(rest) == total - 1 and not rest[0].attachments  # the chart went out with the first part
+    assert rest[0].content == (
+        "↪ Continues the before-session digest begun in a channel that is gone "
+        f"(1 of its {total} messages went out there)."
+    )
+    assert [m.content for m in rest[1:]] == [""] * (total - 2)
+    assert runs(settings)[0][2:4] == (POSTED, total)
+    stored = db_rows(settings.database.path, "SELECT channel_id FROM digest_messages ORDER BY part")
+    assert stored == [(channel.id,)] + [(moved.id,)] * (total - 1)
+    shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
+    assert "could not post" not in shown and "Recently posted" in shown

@@ -20,7 +20,7 @@ from bot.core.models import Attribution
 from bot.core.polls import ClosedPoll
 from bot.core.schedule import DeliveryError, DigestKind, Occurrence, RunState, RunStatus
 from bot.core.tally import GroupTally
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.render.digest_wording import (
     by_region_heading,
     by_stakeholder_heading,
@@ -233,6 +233,15 @@ def pack_messages(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
         messages[-1].append(embed)
         size += len(embed)
     return messages
+
+
+def continued_elsewhere(kind: DigestKind, sent: int, total: int) -> str:
+    """The first line of a digest resumed in another channel, its own having gone part-way."""
+    return ngettext(
+        "↪ Continues the {digest} begun in a channel that is gone ({sent} of its {total} message went out there).",
+        "↪ Continues the {digest} begun in a channel that is gone ({sent} of its {total} messages went out there).",
+        total,
+    ).format(digest=digest_name(kind).lower(), sent=sent, total=total)
 
 
 # --- /digest schedule ----------------------------------------------------------------------------
