@@ -5,18 +5,10 @@ from __future__ import annotations
 import discord
 
 from bot.scheduling import retry_delay
-from tests.support.polls import buttons, find_message, open_poll, replies_to, sql
+from tests.support.polls import buttons, find_message, notices, open_poll, results_replies, sql
 from tests.support.world import embed_text, restart
 
 HOUR = 3600
-
-
-def results_replies(world, poll: discord.Message) -> list[discord.Message]:
-    return [m for m in replies_to(world, poll) if m.embeds and (m.embeds[0].title or "").startswith("Results")]
-
-
-def notices(world, poll: discord.Message) -> list[discord.Message]:
-    return [m for m in replies_to(world, poll) if "closes" in m.content]
 
 
 def sent_nonces(monkeypatch) -> list[str | int | None]:

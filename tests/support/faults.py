@@ -78,10 +78,16 @@ class Transport:
     nonces: dict[tuple[str, str], tuple[datetime, Any]] = field(default_factory=dict)
 
     def inject(self, method: str, path: str, fault: Fault, times: int | None = 1) -> None:
-        """Make the next `times` matching calls (`path` an fnmatch pattern, as SimCord's) fail with `fault`."""
+        """Make the next `times` matching calls (`path` an fnmatch pattern, as SimCord's) fail with `fault`.
+
+        Safe from the bot's own listeners too: SimCord's `inject_error` refuses to be called from bot code,
+        so its queue of faults is appended to directly, as `inject_error` itself does.
+        """
         if fault.status is not None:
-            self.env.inject_error(
-                method, path, status=fault.status, code=fault.code, message=fault.message, times=times
+            message = fault.message or "injected by the test"
+            self.env.backend.faults.append(
+                {"method": method, "path": path, "status": fault.status, "code": fault.code, "message": message}
+                | {"times": times}
             )
         else:
             self.rules.append(_Rule(method, path, fault.lost, times))
