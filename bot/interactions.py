@@ -1,6 +1,6 @@
 """What every cog shares to meet an interaction: replies that ping nobody, the one way expected
-errors are answered, the server an interaction belongs to, and the gates of facilitator and
-organiser commands.
+errors are answered, the server an interaction belongs to, the gates of facilitator and
+organiser commands, and how a post or a confirmation survives Discord failing to answer.
 """
 
 from __future__ import annotations
@@ -8,13 +8,15 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ParamSpec
 
+import aiohttp
 import discord
 from discord import app_commands
 
+from bot.core.schedule import DeliveryError
 from bot.i18n import _
 from bot.render.discord import replies
 
@@ -25,15 +27,77 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 GATE = "concord_gate"  # the key of a command's gate in its `extras`
 AnyCommand = app_commands.Command[Any, ..., Any]
+ALREADY_ANSWERED = 40060  # Discord's code for a second answer to an interaction ("already acknowledged")
+
+# Discord gave no answer (a timeout, a dropped connection): the call may or may not have taken effect.
+NO_ANSWER: tuple[type[BaseException], ...] = (TimeoutError, aiohttp.ClientError, OSError)
+# Every way a call to Discord fails: an answer saying no, discord.py giving up on a rate limit, or no answer.
+DISCORD_FAILURES: tuple[type[BaseException], ...] = (discord.HTTPException, discord.RateLimited, *NO_ANSWER)
 
 
 def retry_safe_nonce(*parts: object) -> str:
-    """The same nonce for every attempt at one scheduled post (Discord allows at most 25 characters).
+    """The same nonce for every attempt at one post (Discord allows at most 25 characters).
 
     discord.py sends it with `enforce_nonce`, so when a send timed out after Discord had in fact
-    posted it, the retry a minute later gets the existing message back instead of a duplicate.
+    posted it, a retry within Discord's few minutes gets the existing message back instead of a
+    duplicate.
     """
     return ":".join(str(part) for part in parts)[:25]
+
+
+def outcome_unknown(error: BaseException) -> bool:
+    """Whether a failed call may nonetheless have taken effect: no answer at all, or a server error
+    (a 502 or 504 from a proxy can come after Discord did the work)."""
+    if isinstance(error, discord.HTTPException):
+        return error.status >= 500
+    return isinstance(error, NO_ANSWER)
+
+
+def failure_kind(error: BaseException) -> DeliveryError:
+    """What kind of failure a call to Discord met, which decides what the person who must act is told."""
+    if isinstance(error, discord.Forbidden):
+        return DeliveryError.FORBIDDEN
+    if isinstance(error, discord.NotFound):
+        return DeliveryError.CHANNEL
+    if isinstance(error, discord.HTTPException | discord.RateLimited):
+        return DeliveryError.SERVER
+    if isinstance(error, NO_ANSWER):
+        return DeliveryError.TIMEOUT
+    return DeliveryError.ERROR
+
+
+def failure_text(error: BaseException) -> str:
+    """Discord's own words for a failure (for logs and for the person who must act), never empty."""
+    if isinstance(error, discord.HTTPException):
+        return str(error) or f"{error.status}"
+    return repr(error)
+
+
+async def send_reconciled(channel: discord.abc.Messageable, *, nonce: str, **send: Any) -> discord.Message:
+    """Post one message at most once although Discord's answer may be lost.
+
+    Sent with `nonce` (discord.py adds `enforce_nonce`); a failure whose outcome is unknown (no
+    answer, a server error) is retried once at once with the same nonce, so if the first attempt
+    did reach the channel, Discord returns that message instead of posting a second one. A refusal
+    (403, 404, 400, 429) is not retried. Raises the last failure. No files: a sent `discord.File`
+    cannot be sent again.
+    """
+    try:
+        return await channel.send(nonce=nonce, **send)
+    except DISCORD_FAILURES as exc:
+        if not outcome_unknown(exc):
+            raise
+        log.warning("a post to channel %s got no clear answer (%s); retrying it once", _channel_id(channel), exc)
+    return await channel.send(nonce=nonce, **send)
+
+
+def _channel_id(channel: discord.abc.Messageable) -> object:
+    return getattr(channel, "id", "?")
+
+
+def missing_permissions(permissions: discord.Permissions, needed: Sequence[str]) -> list[str]:
+    """The permissions (discord.py's attribute names) among `needed` that `permissions` lacks."""
+    return [name for name in needed if not getattr(permissions, name)]
 
 
 class UserError(Exception):
@@ -64,8 +128,40 @@ async def reply(
         kwargs["file"] = file
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
-    else:
+        return
+    try:
         await interaction.response.send_message(**kwargs)
+    except discord.HTTPException as exc:
+        if exc.code != ALREADY_ANSWERED:
+            raise
+        # An earlier answer (a deferral) reached Discord although discord.py saw it fail: follow it up.
+        await interaction.followup.send(**kwargs)
+
+
+async def confirm(interaction: discord.Interaction, text: str, *, again: str) -> bool:
+    """Tell the user that what they asked for has been done; never raises, never invites a repeat.
+
+    Only for work that has succeeded (a poll or a digest posted, a poll closed): were the
+    confirmation to fail and reach the generic error path, the user would be left unsure and might
+    do it again (a second poll, a second digest). So a failed confirmation is tried once more, in the
+    shorter words of `again`, by another route (editing the "thinking…" answer instead of sending a
+    follow-up). If that fails too, it is logged: the work stands, and the user's own view of the
+    channel (or `/poll list`, `/digest schedule`) shows it. Returns whether either got through.
+    """
+    try:
+        await reply(interaction, text)
+        return True
+    except DISCORD_FAILURES as exc:
+        log.warning("%s: the confirmation failed (%s); trying once more", describe_interaction(interaction), exc)
+    try:
+        if interaction.response.is_done():
+            await interaction.edit_original_response(content=again, allowed_mentions=discord.AllowedMentions.none())
+        else:
+            await reply(interaction, again)
+        return True
+    except DISCORD_FAILURES:
+        log.warning("%s: done, but the user could not be told", describe_interaction(interaction), exc_info=True)
+        return False
 
 
 def describe_interaction(interaction: discord.Interaction) -> str:
@@ -98,7 +194,7 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
         message = replies.apology()
     try:
         await reply(interaction, message)
-    except discord.HTTPException:
+    except DISCORD_FAILURES:
         log.warning("could not tell the user about an error", exc_info=True)
 
 

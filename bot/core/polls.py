@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.core.schedule import DeliveryError
 from bot.core.tally import percent
 from bot.forum import STAKEHOLDERS, UNDECLARED
 
@@ -101,6 +102,8 @@ class PollInfo:
     soon_message_id: int | None = None
     soon_attempts: int = 0
     soon_retry_at: datetime | None = None
+    error_kind: DeliveryError | None = None  # the latest failed step's (closing, or closing-soon notice)
+    last_error: str | None = None  # Discord's words for it
 
     @property
     def is_closed(self) -> bool:
@@ -113,6 +116,16 @@ class PollInfo:
     def delivered(self) -> bool:
         """The closing has been shown: buttons disabled and results posted."""
         return self.close_edited and self.results_message_id is not None
+
+    @property
+    def closing_failing(self) -> bool:
+        """Sealed, but showing the closing (buttons, results) has failed and waits for its retry."""
+        return self.is_closed and not self.delivered and self.close_attempts > 0
+
+    @property
+    def notice_failing(self) -> bool:
+        """Open, and the closing-soon notice has failed and waits for its retry."""
+        return not self.is_closed and self.soon_message_id is None and self.soon_attempts > 0
 
 
 class ClickKind(StrEnum):

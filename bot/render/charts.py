@@ -5,6 +5,10 @@ in a running bot) and kept small, so a chart costs tens of milliseconds, not sec
 imported when the first chart is drawn, not when the bot starts (it costs seconds to import).
 Pure pictures: no discord here (`bot.render.discord.files` attaches a chart to an embed), and
 its words come through gettext like every renderer's.
+
+Every text is drawn literally (`LITERAL` on each one): questions, answers, theme titles and stance
+labels are typed by people, and matplotlib would otherwise read `$5 or $10` as maths (drawn in
+italics) and fail outright on `$x^$`.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core.digest import Digest
 from bot.core.polls import ClosedPoll, PollResults
@@ -24,6 +28,7 @@ from bot.render.wording import digest_heading, participants, voters
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 BAR_COLOUR = "#003399"  # the EU flag's blue, as in the embeds
 WIDTH_INCHES = 7.0
@@ -31,6 +36,7 @@ DPI = 100
 LABEL_WIDTH = 34
 LEFT, RIGHT = 0.36, 0.88
 HEADER, PANEL_TITLE, BAR, AXIS = 0.5, 0.35, 0.34, 0.3
+LITERAL: dict[str, Any] = {"parse_math": False, "usetex": False}  # for every text drawn: `$` is a dollar, never maths
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +55,14 @@ def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
 
 
 def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> bytes:
-    """Horizontal bars with the count and whole percentage on each; returns the PNG bytes.
+    """Horizontal bars with the count and whole percentage on each; returns the PNG bytes."""
+    buffer = io.BytesIO()
+    bar_chart_figure(panels, title).savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def bar_chart_figure(panels: Sequence[ChartPanel], title: str | None = None) -> Figure:
+    """The chart before it is saved (tests read its texts back as matplotlib will draw them).
 
     Panels are laid out by hand in inches (no tight_layout), which keeps rendering quick.
     """
@@ -64,17 +77,15 @@ def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> byt
     figure = Figure(figsize=(WIDTH_INCHES, total), dpi=DPI)
     FigureCanvasAgg(figure)
     if title:
-        figure.text(0.02, 1 - 0.3 / total, title, fontsize=11, fontweight="bold", va="center")
+        figure.text(0.02, 1 - 0.3 / total, title, fontsize=11, fontweight="bold", va="center", **LITERAL)
     top = total - header
     for panel, height, count in zip(panels, heights, bars, strict=True):
         bottom = top - height + AXIS
         axes = figure.add_axes((LEFT, bottom / total, RIGHT - LEFT, BAR * count / total))
-        figure.text(0.02, (top - PANEL_TITLE / 2) / total, _wrap(panel.title, 90), fontsize=9, va="center")
+        figure.text(0.02, (top - PANEL_TITLE / 2) / total, _wrap(panel.title, 90), fontsize=9, va="center", **LITERAL)
         _draw_panel(axes, panel)
         top -= height
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
 def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
@@ -85,7 +96,7 @@ def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
     total = sum(panel.counts)
     positions = list(range(len(counts)))
     axes.barh(positions, counts, color=BAR_COLOUR, height=0.6)
-    axes.set_yticks(positions, labels, fontsize=8)
+    axes.set_yticks(positions, labels, fontsize=8, **LITERAL)
     axes.invert_yaxis()
     axes.set_xlim(0, max([*counts, 1]) * 1.25)
     axes.tick_params(axis="x", labelsize=7)
@@ -94,9 +105,9 @@ def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
         axes.spines[spine].set_visible(False)
     shares = panel.percents or tuple(percent(count, total) for count in panel.counts)
     for position, count, share in zip(positions, counts, shares, strict=False):
-        axes.text(count, position, " " + bar_label(count, share), va="center", fontsize=7)
+        axes.text(count, position, " " + bar_label(count, share), va="center", fontsize=7, **LITERAL)
     if not total:
-        axes.text(0.5, 0.5, _("Nothing to count yet"), ha="center", va="center", transform=axes.transAxes)
+        axes.text(0.5, 0.5, _("Nothing to count yet"), ha="center", va="center", transform=axes.transAxes, **LITERAL)
 
 
 def bar_label(count: int, share: int) -> str:

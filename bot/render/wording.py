@@ -62,6 +62,15 @@ _DELIVERY_ADVICE = {
     DeliveryError.TIMEOUT: N_("Discord did not answer in time"),
     DeliveryError.ERROR: N_("something went wrong on the bot's side (the details are in its log)"),
 }
+# Discord's own names for the permissions the bot checks before it posts (discord.py's attribute names).
+_PERMISSIONS = {
+    "view_channel": N_("View Channel"),
+    "send_messages": N_("Send Messages"),
+    "send_messages_in_threads": N_("Send Messages in Threads"),
+    "embed_links": N_("Embed Links"),
+    "attach_files": N_("Attach Files"),
+    "read_message_history": N_("Read Message History"),
+}
 MAX_LISTED_BLANKS = 10  # a poll explanation names this many blank answers at most, whatever was typed
 
 
@@ -113,6 +122,11 @@ def author(who: Author, attribution: Attribution) -> str:
 def delivery_advice(kind: DeliveryError | str | None) -> str:
     advice = _DELIVERY_ADVICE.get(DeliveryError(kind)) if kind else None
     return _(advice) if advice else _("it failed")
+
+
+def permission_names(keys: Sequence[str]) -> str:
+    """ "Send Messages, Embed Links": permissions as Discord's settings name them."""
+    return ", ".join(_(_PERMISSIONS[key]) if key in _PERMISSIONS else key for key in keys)
 
 
 def count_of(count: int, singular: str, plural: str) -> str:

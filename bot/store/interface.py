@@ -224,16 +224,21 @@ class PollStore(Protocol):
         message is kept)."""
         ...
 
-    async def record_close_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
-        """Record a failed closing delivery and when to retry it (the error clipped to 500 characters)."""
+    async def record_close_failure(
+        self, poll_id: int, attempts: int, retry_at: datetime, error: str, kind: DeliveryError = DeliveryError.ERROR
+    ) -> None:
+        """Record a failed closing delivery, what kind of failure it was and when to retry it (the error clipped
+        to 500 characters); the poll then shows them (`error_kind`, `last_error`, `close_retry_at`)."""
         ...
 
     async def record_closing_soon(self, poll_id: int, message_id: int) -> None:
         """Record that the closing-soon notice was posted."""
         ...
 
-    async def record_closing_soon_failure(self, poll_id: int, attempts: int, retry_at: datetime, error: str) -> None:
-        """Record a failed closing-soon notice and when to retry it (the error clipped to 500 characters)."""
+    async def record_closing_soon_failure(
+        self, poll_id: int, attempts: int, retry_at: datetime, error: str, kind: DeliveryError = DeliveryError.ERROR
+    ) -> None:
+        """Record a failed closing-soon notice, its kind and when to retry it (as `record_close_failure`)."""
         ...
 
     async def closed_polls(self, guild_id: int, since: datetime | None, until: datetime) -> list[ClosedPoll]:

@@ -19,18 +19,19 @@ import aiosqlite
 from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 from bot.store.poll_ballots import PollBallotQueries
-from bot.store.poll_delivery import PollDeliveryQueries
+from bot.store.poll_delivery import PollDeliveryQueries, read_error
 
 log = logging.getLogger(__name__)
 
 _POLL_COLUMNS = """
     id, guild_id, number, channel_id, message_id, question, theme, secret, hide_results, max_choices,
     created_at, closes_at, closed_at, close_edited, results_message_id, close_attempts, close_retry_at,
-    soon_message_id, soon_attempts, soon_retry_at
+    soon_message_id, soon_attempts, soon_retry_at, last_error
 """
 
 
 def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
+    error_kind, last_error = read_error(row["last_error"])
     return PollInfo(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -53,6 +54,8 @@ def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
         soon_message_id=row["soon_message_id"],
         soon_attempts=row["soon_attempts"],
         soon_retry_at=db_time_or_none(row["soon_retry_at"]),
+        error_kind=error_kind,
+        last_error=last_error,
     )
 
 

@@ -17,7 +17,7 @@ from discord.ext import commands
 from bot.context import Context
 from bot.core.schedule import DigestKind
 from bot.i18n import N_
-from bot.interactions import Gate, UserError, answered, gated, guild_id_of, reply
+from bot.interactions import Gate, UserError, answered, confirm, gated, guild_id_of, missing_permissions, reply
 from bot.render.discord import digests as render
 from bot.render.discord.digests import schedule_embed
 from bot.times import WEEKDAYS
@@ -64,7 +64,7 @@ class DigestCog(
         guild_id = guild_id_of(interaction)
         me = channel.guild.me
         permissions = channel.permissions_for(me) if me is not None else discord.Permissions.none()
-        missing = [name.replace("_", " ").title() for name in NEEDED if not getattr(permissions, name)]
+        missing = missing_permissions(permissions, NEEDED)
         if missing:
             raise UserError(render.cannot_post_in(channel.mention, missing))
         await self.ctx.store.set_digest_channel(guild_id, channel.id, interaction.user.id, self.ctx.now())
@@ -98,12 +98,14 @@ class DigestCog(
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.ctx.now()
         result = await self.delivery.deliver(guild_id, DigestKind(kind), now, now, manual=True)
+        # Recorded and (being) posted by now: the answer must never become an apology inviting a repeat.
         if result.posted:
-            await reply(interaction, render.posted_now(DigestKind(kind), config.channel_id, result.parts_total))
+            text = render.posted_now(DigestKind(kind), config.channel_id, result.parts_total)
         elif result.error_kind:
-            await reply(interaction, render.post_failed(DigestKind(kind), result.error_kind, result.retry_at))
+            text = render.post_failed(DigestKind(kind), result.error_kind, result.retry_at)
         else:
-            await reply(interaction, render.posted_already())
+            text = render.posted_already()
+        await confirm(interaction, text, again=render.post_outcome_again(DigestKind(kind), result.posted))
 
     @gated(Gate.ORGANISER, MANAGE)
     @app_commands.command(name="schedule", description="The next digests, and any missed or failed ones")

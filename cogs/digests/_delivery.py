@@ -4,6 +4,11 @@ What is due comes from bot.core.schedule (a pure function of the plan, the clock
 store's records); this module only carries it out. A digest is claimed in the store under
 its unique key before the first message goes out, each message sent is recorded, and a
 failure leaves the record pending with a retry time, so later ticks resume where it stopped.
+
+A digest resumes in the channel it began in. If that channel is gone (deleted, or Discord no longer
+finds it) and the server's digest channel is now another, the rest follows the server's digest
+channel, and its first message there says that it continues a digest begun elsewhere; otherwise
+the digest waits, failing with "choose a channel", until an organiser picks one.
 """
 
 from __future__ import annotations
@@ -13,15 +18,14 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-import aiohttp
 import discord
 
 from bot.context import Context
 from bot.core.digest import Digest, build_digest
 from bot.core.schedule import DeliveryError, DigestKind, DigestPlan, RunState, RunStatus, decide, next_wake
-from bot.interactions import retry_safe_nonce
+from bot.interactions import DISCORD_FAILURES, failure_kind, failure_text, retry_safe_nonce
 from bot.render.charts import digest_chart_png
-from bot.render.discord.digests import DigestPart, digest_parts
+from bot.render.discord.digests import DigestPart, continued_elsewhere, digest_parts
 from bot.scheduling import retry_delay
 
 log = logging.getLogger(__name__)
@@ -117,41 +121,49 @@ class DigestDelivery:
                     fresh, DeliveryError.ERROR, repr(exc), now, fresh.parts_sent, fresh.parts_total or 0
                 )
 
+    def _messageable(self, channel_id: int | None) -> discord.abc.Messageable | None:
+        channel = self.client.get_channel(channel_id) if channel_id else None
+        return channel if isinstance(channel, discord.abc.Messageable) else None
+
+    async def _where(self, guild_id: int, run: RunState) -> tuple[int | None, bool]:
+        """The channel to post (the rest of) the digest in, and whether it moved from the one it began in."""
+        config = await self.ctx.store.get_digest_channel(guild_id)
+        current = config.channel_id if config else None
+        begun_in = run.channel_id if run.parts_sent else None
+        if begun_in is None:
+            return current, False
+        gone = self._messageable(begun_in) is None or run.error_kind == DeliveryError.CHANNEL
+        if gone and current is not None and current != begun_in:
+            log.warning("guild %s: digest channel %s is gone; continuing in %s", guild_id, begun_in, current)
+            return current, True
+        return begun_in, False
+
     async def _send(self, guild_id: int, run: RunState, now: datetime) -> Delivery:
         store = self.ctx.store
-        config = await store.get_digest_channel(guild_id)
-        channel_id = run.channel_id if run.parts_sent and run.channel_id else (config.channel_id if config else None)
-        channel = self.client.get_channel(channel_id) if channel_id else None
-        if channel_id is None or not isinstance(channel, discord.abc.Messageable):
+        channel_id, moved = await self._where(guild_id, run)
+        channel = self._messageable(channel_id)
+        if channel_id is None or channel is None:
             return await self._failed(run, DeliveryError.CHANNEL, f"digest channel {channel_id} not found", now)
         digest = await self.build(guild_id, run.kind, run.snapshot_at or now)
         parts = await self.render(digest, chart=run.parts_sent == 0)
-        if run.parts_sent == 0:
+        if run.parts_sent == 0 or moved:
             await store.start_digest_parts(run.id, channel_id, len(parts))
         sent = run.parts_sent
         for index in range(run.parts_sent, len(parts)):
             part = parts[index]
+            first_here = moved and index == run.parts_sent
             try:
                 message = await channel.send(
+                    continued_elsewhere(run.kind, run.parts_sent, len(parts)) if first_here else None,
                     embeds=part.embeds,
                     files=part.discord_files() or discord.utils.MISSING,
                     allowed_mentions=NO_MENTIONS,
                     nonce=retry_safe_nonce(run.id, index, int(run.due_at.timestamp())),
                 )
-            except discord.Forbidden as exc:
-                log.warning(
-                    "guild %s: no permission to post the %s digest in %s: %s", guild_id, run.kind, channel_id, exc
-                )
-                return await self._failed(run, DeliveryError.FORBIDDEN, str(exc), now, sent, len(parts))
-            except discord.NotFound as exc:
-                log.warning("guild %s: digest channel %s is gone: %s", guild_id, channel_id, exc)
-                return await self._failed(run, DeliveryError.CHANNEL, str(exc), now, sent, len(parts))
-            except discord.HTTPException as exc:
-                log.warning("guild %s: Discord failed posting the %s digest: %s", guild_id, run.kind, exc)
-                return await self._failed(run, DeliveryError.SERVER, str(exc), now, sent, len(parts))
-            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-                log.warning("guild %s: network trouble posting the %s digest: %r", guild_id, run.kind, exc)
-                return await self._failed(run, DeliveryError.TIMEOUT, repr(exc), now, sent, len(parts))
+            except DISCORD_FAILURES as exc:  # refused, gone, failed or unanswered: each retried after its backoff
+                kind, said = failure_kind(exc), failure_text(exc)
+                log.warning("guild %s: the %s digest in %s: %s (%s)", guild_id, run.kind, channel_id, kind, said)
+                return await self._failed(run, kind, said, now, sent, len(parts))
             await store.record_digest_part(run.id, index, channel_id, message.id)
             sent = index + 1
         await store.mark_digest_posted(run.id, now)

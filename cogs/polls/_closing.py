@@ -2,7 +2,10 @@
 
 What is due comes from bot.core.poll_schedule over the stored polls; this module only does the
 Discord calls and records each outcome, so a failed call leaves its step due (with backoff) and a
-step that succeeded is never repeated.
+step that succeeded is never repeated. Every failure counts, timeouts included, and is recorded with
+its kind (`failure_kind`), which `/poll list`, `/poll results` and `/poll close` show facilitators
+with the next retry. A post whose answer was lost is retried with the same nonce, so Discord returns
+the message it already posted.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from bot.context import Context
 from bot.core.poll_schedule import DueKind, due_actions, next_due
 from bot.core.polls import PollInfo
 from bot.core.polls import results as tally
-from bot.interactions import retry_safe_nonce
+from bot.interactions import DISCORD_FAILURES, failure_kind, failure_text, retry_safe_nonce
 from bot.render.discord import polls as render
 from bot.scheduling import retry_delay
 from cogs.polls._buttons import PollButton, poll_view
@@ -27,6 +30,7 @@ from cogs.polls._voting import VoteService
 log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 GONE = 0  # recorded instead of a message id when the channel no longer exists: nothing left to post
+UNKNOWN_CHANNEL = 10003  # Discord's code for a channel that no longer exists
 VOTE_GRACE = 10.0  # seconds a seal waits for votes already received; a slower one is refused (politely)
 
 
@@ -79,17 +83,18 @@ class PollClosing:
         attempts = (poll.soon_attempts if soon else poll.close_attempts) + 1
         retry_at = now + retry_delay(attempts)
         record = self.ctx.store.record_closing_soon_failure if soon else self.ctx.store.record_close_failure
-        log.warning("poll %s: %s failed (%s); retry at %s", poll.id, kind, error, retry_at)
+        log.warning("poll %s: %s failed (%s); retry at %s", poll.id, kind, failure_text(error), retry_at)
         try:
-            await record(poll.id, attempts, retry_at, repr(error))
+            await record(poll.id, attempts, retry_at, failure_text(error), failure_kind(error))
         except Exception:
             log.exception("poll %s: could not even record the failure", poll.id)
 
-    async def close_now(self, poll_id: int, now: datetime) -> bool:
-        """/poll close: seal and deliver at once, exactly as the deadline would; True when fully shown."""
+    async def close_now(self, poll_id: int, now: datetime) -> PollInfo | None:
+        """/poll close: seal and deliver at once, exactly as the deadline would; the poll as it then stands."""
         async with self.lock:
             await self._seal(poll_id, now)
-            return await self.deliver_closing(poll_id, now)
+            await self.deliver_closing(poll_id, now)
+        return await self.ctx.store.get_poll_by_id(poll_id)
 
     def theme_title(self, poll: PollInfo) -> str | None:
         """The title of the poll's theme, for the poll message (None when it has none)."""
@@ -129,7 +134,7 @@ class PollClosing:
                 await store.record_close_step(poll.id, edited=True)
             except discord.NotFound:  # the poll message was deleted: nothing left to disable
                 await store.record_close_step(poll.id, edited=True)
-            except discord.HTTPException as exc:
+            except DISCORD_FAILURES as exc:
                 failures.append(exc)
         if poll.results_message_id is None:
             try:
@@ -142,10 +147,13 @@ class PollClosing:
                     nonce=retry_safe_nonce(f"poll{poll.id}", "results"),
                 )
                 await store.record_close_step(poll.id, results_message_id=message.id)
-            except discord.NotFound:  # the channel is gone: the results stay available via /poll results
-                log.warning("poll %s: its channel is gone; results not posted", poll.id)
-                await store.record_close_step(poll.id, results_message_id=GONE)
-            except discord.HTTPException as exc:
+            except discord.NotFound as exc:
+                if exc.code != UNKNOWN_CHANNEL:
+                    failures.append(exc)
+                else:  # the channel is gone: the results stay available via /poll results
+                    log.warning("poll %s: its channel is gone; results not posted", poll.id)
+                    await store.record_close_step(poll.id, results_message_id=GONE)
+            except DISCORD_FAILURES as exc:
                 failures.append(exc)
         if failures:
             await self._record_failure(DueKind.DELIVER, poll, now, failures[0])
@@ -159,10 +167,13 @@ class PollClosing:
                 allowed_mentions=NO_MENTIONS,
                 nonce=retry_safe_nonce(f"poll{poll.id}", "soon"),
             )
-        except discord.NotFound:
-            await self.ctx.store.record_closing_soon(poll.id, GONE)
+        except discord.NotFound as exc:
+            if exc.code != UNKNOWN_CHANNEL:
+                await self._record_failure(DueKind.CLOSING_SOON, poll, now, exc)
+            else:
+                await self.ctx.store.record_closing_soon(poll.id, GONE)
             return
-        except discord.HTTPException as exc:
+        except DISCORD_FAILURES as exc:
             await self._record_failure(DueKind.CLOSING_SOON, poll, now, exc)
             return
         await self.ctx.store.record_closing_soon(poll.id, message.id)

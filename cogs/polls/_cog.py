@@ -1,7 +1,21 @@
-"""`/poll create|close|results|list`: thin glue over the vote service (_voting.py) and the closing (_closing.py)."""
+"""`/poll create|close|results|list`: thin glue over the vote service (_voting.py) and the closing (_closing.py).
+
+Creating a poll stores it (which hands out its number), then posts it; the two must agree, so a
+poll is never stored without its message nor shown without its row:
+- the channel's permissions are checked first, so a refusal is explained before anything is done;
+- the message is sent with a nonce and, when Discord's answer is lost (a timeout, a server error),
+  sent once more at once with the same nonce, which returns the message already posted rather
+  than a second one (`send_reconciled`);
+- if it still fails, the poll is discarded (its number handed back) and the facilitator told that
+  nothing was saved; after a lost answer a late message may still appear, whose buttons then say the
+  poll no longer exists;
+- once posted, the confirmation can no longer fail into the generic apology: `confirm` tries it a
+  second way and otherwise only logs, so nobody is invited to post the poll twice.
+"""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import discord
@@ -12,7 +26,22 @@ from bot.context import Context
 from bot.core.polls import MAX_OPTIONS, PollInfo, PollInputError, clean_question, new_salt, parse_options
 from bot.core.polls import results as tally
 from bot.i18n import N_
-from bot.interactions import Gate, UserError, answered, gated, guild_id_of, reply
+from bot.interactions import (
+    DISCORD_FAILURES,
+    Gate,
+    UserError,
+    answered,
+    confirm,
+    failure_kind,
+    failure_text,
+    gated,
+    guild_id_of,
+    missing_permissions,
+    outcome_unknown,
+    reply,
+    retry_safe_nonce,
+    send_reconciled,
+)
 from bot.render.charts import poll_chart_png
 from bot.render.discord import polls as render
 from bot.render.discord.files import chart_file
@@ -22,8 +51,15 @@ from cogs.polls._buttons import PollButton, poll_view
 from cogs.polls._closing import PollClosing
 from cogs.polls._voting import VoteService
 
+log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 COG_NAME = "Polls"
+# What `options` may hold, checked by Discord before the bot sees it: ten answers of 55 characters,
+# their nine separators and room for the spaces people type around them.
+MAX_OPTIONS_TEXT = 600
+# What the bot needs in the poll's channel: to post the embed, and to reply to it (closing soon, results).
+NEEDED = ("view_channel", "send_messages", "embed_links", "read_message_history")
+NEEDED_IN_THREADS = ("view_channel", "send_messages_in_threads", "embed_links", "read_message_history")
 
 
 @app_commands.guild_only()  # on the class: Discord ignores guild_only on subcommands
@@ -60,7 +96,7 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         self,
         interaction: discord.Interaction,
         question: app_commands.Range[str, 1, 300],
-        options: str,
+        options: app_commands.Range[str, 1, MAX_OPTIONS_TEXT],
         hours: app_commands.Range[int, 1, 768] = 24,
         theme: str | None = None,
         secret: bool = False,
@@ -79,6 +115,10 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         channel = interaction.channel
         if not isinstance(channel, discord.abc.Messageable):
             raise UserError(render.not_a_text_channel())
+        needed = NEEDED_IN_THREADS if isinstance(channel, discord.Thread) else NEEDED
+        missing = missing_permissions(interaction.app_permissions, needed)
+        if missing:
+            raise UserError(render.cannot_post_poll(missing))
         # Storing and posting wait on the database and on Discord (rate limits): acknowledge first.
         await interaction.response.defer(ephemeral=True, thinking=True)
         now = self.ctx.now()
@@ -97,17 +137,28 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
             closes_at=now + timedelta(hours=hours),
             salt=new_salt() if secret else None,
         )
+        message = await self._post(channel, poll)
+        await self.ctx.store.set_poll_message(poll.id, message.id)
+        created = render.created_text(poll, message.jump_url, clamped_from)
+        await confirm(interaction, created, again=render.created_again(poll, message.jump_url))
+
+    async def _post(self, channel: discord.abc.Messageable, poll: PollInfo) -> discord.Message:
+        """Post the stored poll, or discard it (whatever went wrong) so no poll is left that nobody saw."""
         try:
-            message = await channel.send(
+            return await send_reconciled(
+                channel,
+                nonce=retry_safe_nonce(f"poll{poll.id}", "post"),
                 embed=render.poll_embed(poll, self.closing.theme_title(poll)),
                 view=poll_view(poll, self.button, disabled=False),
                 allowed_mentions=NO_MENTIONS,
             )
-        except discord.HTTPException as exc:
+        except Exception as exc:
             await self.ctx.store.discard_poll(poll)
-            raise UserError(render.could_not_post(exc.text or str(exc.status))) from None
-        await self.ctx.store.set_poll_message(poll.id, message.id)
-        await reply(interaction, render.created_text(poll, message.jump_url, clamped_from))
+            if not isinstance(exc, DISCORD_FAILURES):
+                raise
+            log.warning("guild %s: poll %s not posted (%s); discarded", poll.guild_id, poll.id, failure_text(exc))
+            problem = render.could_not_post(failure_kind(exc), failure_text(exc), may_show=outcome_unknown(exc))
+            raise UserError(problem) from None
 
     @create.autocomplete("theme")
     async def _theme_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -127,34 +178,41 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         if found.is_closed:
             raise UserError(render.already_closed(poll))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        delivered = await self.closing.close_now(found.id, self.ctx.now())
-        await reply(interaction, render.closed_now(poll, delivered))
+        closed = await self.closing.close_now(found.id, self.ctx.now())
+        text = render.closed_now(closed) if closed else render.closed_again(poll)
+        await confirm(interaction, text, again=render.closed_again(poll))
 
     @app_commands.command(name="results", description="A poll's results (hidden until it closes, if so set)")
     @app_commands.describe(poll="The poll's number in this server")
     @answered
     async def results(self, interaction: discord.Interaction, poll: app_commands.Range[int, 1]) -> None:
         found = await self._poll(interaction, poll)
+        problem = render.delivery_problem(found)  # facilitators look here when the results are not posted
         if not found.is_closed and found.hide_results:
             voters = await self.ctx.store.count_voters(found)
-            await reply(interaction, render.hidden_results_text(found, voters, self.ctx.now()))
+            hidden = render.hidden_results_text(found, voters, self.ctx.now())
+            await reply(interaction, f"{hidden}\n{problem}" if problem else hidden)
             return
         shown = tally(await self.ctx.store.poll_counts(found), found.options)
         embed = render.results_embed(found, shown)
         if not shown.voters:
-            await reply(interaction, embed=embed)
+            await reply(interaction, problem, embed=embed)
             return
         # Drawing the chart can outlast Discord's 3-second window (a cold matplotlib, a busy host).
         await interaction.response.defer(ephemeral=True, thinking=True)
         chart = await chart_file(embed, f"poll-{found.number}.png", poll_chart_png, shown, found.question)
-        await reply(interaction, embed=embed, file=chart)
+        await reply(interaction, problem, embed=embed, file=chart)
 
-    @app_commands.command(name="list", description="Open polls in this server and when they close")
+    @app_commands.command(
+        name="list", description="Open polls in this server, when they close, and any not fully shown at close"
+    )
     @answered
     async def list_polls(self, interaction: discord.Interaction) -> None:
         guild_id = guild_id_of(interaction)
         polls = await self.ctx.store.open_polls(guild_id, self.ctx.now())
-        await reply(interaction, embed=render.list_embed(polls, guild_id))
+        due = await self.ctx.store.polls_with_due_work()
+        failing = [found for found in due if found.guild_id == guild_id and found.closing_failing]
+        await reply(interaction, embed=render.list_embed(polls, guild_id, failing))
 
     async def _poll(self, interaction: discord.Interaction, number: int) -> PollInfo:
         found = await self.ctx.store.get_poll(guild_id_of(interaction), number)

@@ -15,21 +15,24 @@ import pytest
 
 from bot.core.schedule import RunStatus
 from bot.scheduling import retry_delay
-from tests.support.digests import AFTER_DUE, BEFORE_DUE, HOUR, SESSION, START, THEMES, WEEKLY_DUE, digests, until
+from tests.support.digests import (
+    AFTER_DUE,
+    BEFORE_DUE,
+    HOUR,
+    SESSION,
+    START,
+    THEMES,
+    WEEKLY_DUE,
+    digests,
+    long_digest_failing_after_its_first_part,
+    setup_digests,
+    until,
+)
 from tests.support.world import db_rows, embed_text, restart
 
 pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES)
 
 PENDING, POSTED, MISSED = RunStatus.PENDING, RunStatus.POSTED, RunStatus.MISSED
-
-
-async def setup_digests(world):
-    channel = world.guild.create_text_channel("digests")
-    res = await world.facilitator.slash(world.channel, "digest channel", channel=channel)
-    assert res.ephemeral and channel.mention in res.response.content
-    await world.members[0].slash(world.channel, "gaps position", stance="some", rationale="Spam has no home.")
-    await world.members[1].slash(world.channel, "gaps position", stance="none", rationale="Existing fora cope.")
-    return channel
 
 
 def runs(settings) -> list[tuple]:
@@ -155,27 +158,6 @@ async def test_missing_permission_is_reported_in_digest_schedule(world, settings
     assert "could not post" not in shown and "Recently posted" in shown
 
 
-async def long_digest_failing_after_its_first_part(world, channel, times: int | None = 1) -> None:
-    """Enough long rationales for a digest of several messages; Discord fails once the first is out."""
-    store = world.bot.store
-    for user in range(12):
-        for theme in THEMES:
-            stance = theme["stances"][user % 4]["key"]
-            await store.record_position(
-                world.guild.id, theme["slug"], 100 + user, f"p{user}", stance, f"{user} " + "x" * 900, START
-            )
-    sent: list[int] = []
-
-    async def fail_after_the_first_part(message: discord.Message) -> None:
-        # SimCord forbids inject_error from bot code: queue the fault directly.
-        if message.channel.id == channel.id and not sent:
-            sent.append(message.id)
-            fault = {"method": "POST", "path": "/channels/*/messages", "status": 500, "code": 0, "message": "boom"}
-            world.env.backend.faults.append({**fault, "times": times})
-
-    world.bot.add_listener(fail_after_the_first_part, "on_message")
-
-
 async def test_a_digest_split_over_messages_resumes_after_a_failure_without_reposting(world, settings, monkeypatch):
     channel = await setup_digests(world)
     await long_digest_failing_after_its_first_part(world, channel)
@@ -282,3 +264,35 @@ async def test_an_unexpected_error_waits_for_its_backoff_instead_of_retrying_at_
     await world.bot.tick()
     assert len(digests(world, channel)) == 1
     assert [row[2] for row in runs(settings)] == [POSTED]
+
+
+async def test_a_split_digest_whose_channel_is_deleted_part_way_finishes_in_the_new_digest_channel(world, settings):
+    channel = await setup_digests(world)
+    await long_digest_failing_after_its_first_part(world, channel)
+    await until(world, BEFORE_DUE)
+    await world.bot.tick()
+    [(total,)] = db_rows(settings.database.path, "SELECT parts_total FROM digest_runs")
+    world.env.backend.delete_channel(channel.id)  # an admin deletes the digest channel part-way
+    await world.env.settle()
+    # Until an organiser picks another channel, the digest waits, and /digest schedule says what to do.
+    await world.env.advance_time(retry_delay(1).total_seconds())
+    await world.bot.tick()
+    shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
+    assert "the digest channel is gone or unreachable: choose one with /digest channel" in shown
+    assert f"(1 of {total} messages sent)" in shown
+    moved = world.guild.create_text_channel("digests-2")
+    await world.facilitator.slash(world.channel, "digest channel", channel=moved)
+    await world.env.advance_time(retry_delay(2).total_seconds())
+    await world.bot.tick()
+    rest = [m for m in moved.history() if m.author.id == world.bot.user.id]
+    assert len(rest) == total - 1 and not rest[0].attachments  # the chart went out with the first part
+    assert rest[0].content == (
+        "↪ Continues the before-session digest begun in a channel that is gone "
+        f"(1 of its {total} messages went out there)."
+    )
+    assert [m.content for m in rest[1:]] == [""] * (total - 2)
+    assert runs(settings)[0][2:4] == (POSTED, total)
+    stored = db_rows(settings.database.path, "SELECT channel_id FROM digest_messages ORDER BY part")
+    assert stored == [(channel.id,)] + [(moved.id,)] * (total - 1)
+    shown = embed_text((await world.facilitator.slash(world.channel, "digest schedule")).response.embeds[0])
+    assert "could not post" not in shown and "Recently posted" in shown

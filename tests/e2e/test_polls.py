@@ -76,16 +76,74 @@ async def test_create_refuses_bad_options_and_posts_nothing(world, options, says
     assert await world.bot.store.open_polls(world.guild.id, world.env.now()) == []
 
 
+def test_discord_bounds_the_options_text_before_the_bot_sees_it(world):
+    create = world.bot.tree.get_command("poll").get_command("create")
+    [options] = [option for option in create.to_dict(world.bot.tree)["options"] if option["name"] == "options"]
+    assert options["max_length"] == 600  # ten answers of 55 characters, separators and spaces
+
+
+async def test_an_options_text_beyond_its_bound_is_refused_by_discord(world):
+    with pytest.raises(simcord.OptionError, match="at most 600"):
+        await create_poll(world, options="a;" * 301)
+    assert poll_messages(world) == []
+
+
+@pytest.mark.parametrize(
+    "options",
+    [";" * 599, "x" * 600, "; ".join(["y" * 55] * 10), " ;" * 300, ";".join(["z" * 49] * 12)],
+    ids=["all-blank", "one-long-answer", "duplicates", "spaced-blanks", "twelve-answers"],
+)
+async def test_every_explanation_of_a_bad_poll_fits_in_one_message(world, options):
+    res = await create_poll(world, options=options, theme="t" * 100)
+    assert res.ephemeral and len(res.response.content) <= 2000
+    assert res.response.content.endswith("Nothing was posted.")
+    assert poll_messages(world) == []
+
+
+async def test_an_unknown_theme_of_any_length_is_named_within_the_limits(world):
+    res = await create_poll(world, theme="t" * 3000)
+    assert res.ephemeral and "`" + "t" * 39 + "…`" in res.response.content and len(res.response.content) <= 2000
+
+
+async def test_a_long_refusal_from_discord_is_shown_within_the_limits(world):
+    world.env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing " * 400)
+    res = await create_poll(world)
+    assert res.ephemeral and "could not post the poll" in res.response.content and len(res.response.content) <= 2000
+    assert poll_messages(world) == []
+
+
 async def test_when_discord_refuses_the_post_nothing_is_stored_and_the_number_is_kept(world):
     world.env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
     res = await create_poll(world)
-    assert (
-        res.ephemeral
-        and "could not post the poll" in res.response.content
-        and "Nothing was saved" in res.response.content
+    assert res.ephemeral and res.response.content == (
+        "Sorry, I could not post the poll: Discord refused me permission to post here (Discord said: 403 Forbidden "
+        "(error code: 50013): Missing Permissions). Nothing was saved."
     )
     assert poll_messages(world) == [] and await world.bot.store.open_polls(world.guild.id, world.env.now()) == []
     await create_poll(world)
+    assert poll_messages(world)[-1].embeds[0].title == "Poll #1 · Open"
+
+
+@pytest.mark.parametrize(
+    ("denied", "missing"),
+    [
+        ({"embed_links": False}, "Embed Links"),
+        ({"read_message_history": False}, "Read Message History"),
+        ({"send_messages": False, "embed_links": False}, "Send Messages, Embed Links"),
+    ],
+    ids=["embed-links", "read-history", "send-and-embed"],
+)
+async def test_create_checks_the_channel_permissions_first_and_posts_nothing(world, db_path, denied, missing):
+    locked = world.guild.create_text_channel(
+        "locked", overwrites={world.guild.me: discord.PermissionOverwrite(**denied)}
+    )
+    since = len(world.env.http_requests)
+    res = await world.facilitator.slash(locked, "poll create", question=QUESTION, options="Yes; No")
+    assert res.ephemeral and f"I am missing {missing} here" in res.response.content
+    assert "Nothing was posted" in res.response.content
+    assert [r.path for r in world.env.http_requests[since:] if "/channels/" in r.path] == []  # nothing tried
+    assert sql(db_path, "SELECT count(*) FROM polls") == [(0,)]
+    await create_poll(world)  # where the bot may post, the first poll is still #1
     assert poll_messages(world)[-1].embeds[0].title == "Poll #1 · Open"
 
 

@@ -5,18 +5,10 @@ from __future__ import annotations
 import discord
 
 from bot.scheduling import retry_delay
-from tests.support.polls import buttons, find_message, open_poll, replies_to, sql
+from tests.support.polls import buttons, find_message, notices, open_poll, results_replies, sql
 from tests.support.world import embed_text, restart
 
 HOUR = 3600
-
-
-def results_replies(world, poll: discord.Message) -> list[discord.Message]:
-    return [m for m in replies_to(world, poll) if m.embeds and (m.embeds[0].title or "").startswith("Results")]
-
-
-def notices(world, poll: discord.Message) -> list[discord.Message]:
-    return [m for m in replies_to(world, poll) if "closes" in m.content]
 
 
 def sent_nonces(monkeypatch) -> list[str | int | None]:
@@ -205,3 +197,58 @@ async def test_a_vanished_channel_ends_the_retries(world):
     assert await world.bot.store.polls_with_due_work() == []
     res = await world.members[0].slash(world.channel, "poll results", poll=1)
     assert "Nobody voted." in res.response.embeds[0].description  # sealed all the same
+
+
+async def test_facilitators_are_told_where_they_look_when_results_cannot_be_posted_for_hours(world):
+    poll = await open_poll(world, hours=1)
+    channel = f"<#{world.channel.id}>"
+    world.env.inject_error(
+        "POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions", times=None
+    )
+    await world.env.advance_time(HOUR)
+    await world.bot.tick()
+    for attempt in range(1, 8):  # 1 + 2 + ... + 60 minutes: over two hours of refusals
+        await world.env.advance_time(retry_delay(attempt).total_seconds())
+        await world.bot.tick()
+    stored = await world.bot.store.get_poll(world.guild.id, 1)
+    assert results_replies(world, poll) == [] and stored.close_attempts == 8
+    retry = int(stored.close_retry_at.timestamp())
+    said = (
+        f"⚠️ Poll #1: its results could not be posted yet in {channel}: the bot lacks permission there: give it "
+        "View Channel, Send Messages, Embed Links and Read Message History (`403 Forbidden (error code: 50013): "
+        f"Missing Permissions`, 8 attempts). The bot retries by itself, next <t:{retry}:R>."
+    )
+    results = await world.facilitator.slash(world.channel, "poll results", poll=1)
+    assert results.response.content == said and "Nobody voted." in results.response.embeds[0].description
+    listed = (await world.facilitator.slash(world.channel, "poll list")).response.embeds[0]
+    [field] = listed.fields
+    assert field.name == "Closed, not fully shown yet" and field.value.endswith(said)
+    # Once the permission is given back, the next retry posts the results and the warnings go.
+    world.env.backend.faults.clear()
+    await world.env.advance_time(retry_delay(8).total_seconds())
+    await world.bot.tick()
+    assert len(results_replies(world, poll)) == 1
+    assert (await world.facilitator.slash(world.channel, "poll list")).response.embeds[0].fields == []
+    assert not (await world.facilitator.slash(world.channel, "poll results", poll=1)).response.content
+
+
+async def test_poll_close_says_what_failed_and_when_it_is_retried(world):
+    await open_poll(world)
+    world.env.inject_error("POST", "/channels/*/messages", status=403, code=50013, message="Missing Permissions")
+    res = await world.facilitator.slash(world.channel, "poll close", poll=1)
+    retry = int((world.env.now() + retry_delay(1)).timestamp())
+    assert res.response.content.endswith(
+        "the bot lacks permission there: give it View Channel, Send Messages, Embed Links and Read Message History "
+        "(`403 Forbidden (error code: 50013): Missing Permissions`, 1 attempt). "
+        f"The bot retries by itself, next <t:{retry}:R>."
+    )
+
+
+async def test_a_failing_closing_soon_notice_shows_in_the_poll_list(world):
+    await open_poll(world, hours=3)
+    world.env.inject_error("POST", "/channels/*/messages", status=500, times=None)
+    await world.env.advance_time(2 * HOUR)
+    await world.bot.tick()
+    text = (await world.facilitator.slash(world.channel, "poll list")).response.embeds[0].description
+    assert "⚠️ Poll #1: its closing-soon notice could not be posted in" in text and "Discord failed (`500" in text
+    world.env.backend.faults.clear()

@@ -39,3 +39,38 @@ async def until(world, seconds_from_start: float) -> None:
     """Advance the virtual clock to `seconds_from_start` after 2026-01-01T00:00Z."""
     elapsed = (world.env.now() - START).total_seconds()
     await world.env.advance_time(seconds_from_start - elapsed)
+
+
+async def setup_digests(world):
+    channel = world.guild.create_text_channel("digests")
+    res = await world.facilitator.slash(world.channel, "digest channel", channel=channel)
+    assert res.ephemeral and channel.mention in res.response.content
+    await world.members[0].slash(world.channel, "gaps position", stance="some", rationale="Spam has no home.")
+    await world.members[1].slash(world.channel, "gaps position", stance="none", rationale="Existing fora cope.")
+    return channel
+
+
+async def record_long_rationales(world) -> None:
+    """Enough long rationales (12 participants on each theme) for a digest of several messages."""
+    store = world.bot.store
+    for user in range(12):
+        for theme in THEMES:
+            stance = theme["stances"][user % 4]["key"]
+            await store.record_position(
+                world.guild.id, theme["slug"], 100 + user, f"p{user}", stance, f"{user} " + "x" * 900, START
+            )
+
+
+async def long_digest_failing_after_its_first_part(world, channel, times: int | None = 1) -> None:
+    """Enough long rationales for a digest of several messages; Discord fails once the first is out."""
+    await record_long_rationales(world)
+    sent: list[int] = []
+
+    async def fail_after_the_first_part(message: discord.Message) -> None:
+        # SimCord forbids inject_error from bot code: queue the fault directly.
+        if message.channel.id == channel.id and not sent:
+            sent.append(message.id)
+            fault = {"method": "POST", "path": "/channels/*/messages", "status": 500, "code": 0, "message": "boom"}
+            world.env.backend.faults.append({**fault, "times": times})
+
+    world.bot.add_listener(fail_after_the_first_part, "on_message")

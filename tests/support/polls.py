@@ -52,3 +52,11 @@ def callback_types(world: World, since: int) -> list[int]:
 async def open_poll(world: World, **options: object) -> discord.Message:
     await create_poll(world, **options)
     return poll_messages(world)[-1]
+
+
+def results_replies(world, poll: discord.Message) -> list[discord.Message]:
+    return [m for m in replies_to(world, poll) if m.embeds and (m.embeds[0].title or "").startswith("Results")]
+
+
+def notices(world, poll: discord.Message) -> list[discord.Message]:
+    return [m for m in replies_to(world, poll) if "closes" in m.content]

@@ -20,7 +20,7 @@ from bot.core.models import Attribution
 from bot.core.polls import ClosedPoll
 from bot.core.schedule import DeliveryError, DigestKind, Occurrence, RunState, RunStatus
 from bot.core.tally import GroupTally
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.render.digest_wording import (
     by_region_heading,
     by_stakeholder_heading,
@@ -55,6 +55,7 @@ from bot.render.wording import (
     messages,
     missing_groups,
     participants,
+    permission_names,
     score_label,
     shift_heading,
 )
@@ -268,6 +269,15 @@ def pack_messages(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
     return messages
 
 
+def continued_elsewhere(kind: DigestKind, sent: int, total: int) -> str:
+    """The first line of a digest resumed in another channel, its own having gone part-way."""
+    return ngettext(
+        "↪ Continues the {digest} begun in a channel that is gone ({sent} of its {total} message went out there).",
+        "↪ Continues the {digest} begun in a channel that is gone ({sent} of its {total} messages went out there).",
+        total,
+    ).format(digest=digest_name(kind).lower(), sent=sent, total=total)
+
+
 # --- /digest schedule ----------------------------------------------------------------------------
 
 
@@ -364,7 +374,7 @@ def cannot_post_in(channel: str, missing: Sequence[str]) -> str:
     return _(
         "I can't post digests in {channel}: I am missing {permissions} there. Give me those permissions "
         "(or pick another channel) and run `/digest channel` again. Nothing was changed."
-    ).format(channel=channel, permissions=", ".join(missing))
+    ).format(channel=channel, permissions=permission_names(missing))
 
 
 def channel_chosen(channel: str) -> str:
@@ -391,6 +401,15 @@ def post_failed(kind: DigestKind, error: DeliveryError, retry_at: datetime | Non
         digest=digest_name(kind).lower(),
         advice=delivery_advice(error),
         retry=stamp(retry_at, "R") if retry_at else _("later"),
+    )
+
+
+def post_outcome_again(kind: DigestKind, posted: bool) -> str:
+    """The second try at answering `/digest post`, shorter, whatever happened to the first answer."""
+    if posted:
+        return _("The {digest} was posted.").format(digest=digest_name(kind).lower())
+    return _("The {digest} is recorded; `/digest schedule` shows how its posting goes.").format(
+        digest=digest_name(kind).lower()
     )
 
 

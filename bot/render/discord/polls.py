@@ -9,11 +9,12 @@ from datetime import datetime
 import discord
 
 from bot.core.polls import MAX_OPTIONS, Click, ClickKind, OptionResult, PollInfo, PollResults
+from bot.core.schedule import DeliveryError
 from bot.i18n import N_, _
 from bot.render.discord.common import COLOUR_GOLD as COLOUR
-from bot.render.discord.common import escape, when
+from bot.render.discord.common import escape, stamp, when
 from bot.render.discord.limits import EMBED_DESCRIPTION, FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
-from bot.render.wording import count_of, group_label
+from bot.render.wording import count_of, delivery_advice, group_label, permission_names
 
 BUTTONS_PER_ROW = 5
 MAX_HOURS = 768
@@ -224,8 +225,12 @@ def closed_vote_text(poll: PollInfo) -> str:
     ).format(number=poll.number)
 
 
-def list_embed(polls: Sequence[PollInfo], guild_id: int) -> discord.Embed:
+def list_embed(polls: Sequence[PollInfo], guild_id: int, failing: Sequence[PollInfo] = ()) -> discord.Embed:
+    """The open polls, and (for facilitators to act on) closed polls whose results could not be shown yet."""
     embed = discord.Embed(title=_("Open polls"), colour=COLOUR)
+    if failing:
+        lines = [f"**#{poll.number}** {_question(poll, 100)}\n{delivery_problem(poll)}" for poll in failing]
+        embed.add_field(name=_("Closed, not fully shown yet"), value=join_within(lines, FIELD_VALUE), inline=False)
     if not polls:
         embed.description = _("No polls are open in this server right now.")
         return embed
@@ -238,7 +243,8 @@ def list_embed(polls: Sequence[PollInfo], guild_id: int) -> discord.Embed:
         )
         secret = " · " + _("secret ballot") if poll.secret else ""
         closes = _("closes {when}").format(when=when(poll.closes_at))
-        lines.append(f"**#{poll.number}** {_question(poll, 100)}\n{closes}{secret}{link}")
+        problem = f"\n{delivery_problem(poll)}" if poll.notice_failing else ""
+        lines.append(f"**#{poll.number}** {_question(poll, 100)}\n{closes}{secret}{link}{problem}")
     embed.description = join_within(lines, EMBED_DESCRIPTION)
     return embed
 
@@ -254,7 +260,7 @@ def bad_numbers() -> str:
 
 def unknown_theme(typed: str, slugs: Sequence[str]) -> str:
     return _("Sorry, `{typed}` is not a theme of this forum. Choose one of: {slugs}.").format(
-        typed=clip(typed, 40), slugs=", ".join(f"`{slug}`" for slug in slugs)
+        typed=clip(typed, 40), slugs=clip(", ".join(f"`{slug}`" for slug in slugs), 1500)
     )
 
 
@@ -262,11 +268,41 @@ def not_a_text_channel() -> str:
     return _("Sorry, polls can only be posted in a text channel or thread.")
 
 
-def could_not_post(reason: str) -> str:
+def cannot_post_poll(missing: Sequence[str]) -> str:
     return _(
-        "Sorry, I could not post the poll in this channel (Discord said: {reason}). "
-        "Check that I may send messages and embeds here. Nothing was saved."
-    ).format(reason=reason)
+        "Sorry, I can't post a poll in this channel: I am missing {permissions} here. Ask someone who manages "
+        "the server to give me those permissions (or use another channel). Nothing was posted."
+    ).format(permissions=permission_names(missing))
+
+
+_NOT_POSTED = {
+    DeliveryError.FORBIDDEN: N_("Discord refused me permission to post here"),
+    DeliveryError.CHANNEL: N_("this channel is gone or out of my reach"),
+    DeliveryError.SERVER: N_("Discord failed"),
+    DeliveryError.TIMEOUT: N_("Discord did not answer, twice"),
+}
+
+
+def could_not_post(kind: DeliveryError, reason: str, *, may_show: bool) -> str:
+    """The poll was discarded; `may_show` when Discord's answer was lost, so a late message may still appear."""
+    why = _(_NOT_POSTED.get(kind, N_("something went wrong")))
+    text = _("Sorry, I could not post the poll: {why} (Discord said: {reason}). Nothing was saved.").format(
+        why=why, reason=clip(reason, 200)
+    )
+    if may_show:
+        text += " " + _("If the poll appears anyway, it takes no votes: delete it.")
+    return text
+
+
+def created_again(poll: PollInfo, jump_url: str) -> str:
+    """The confirmation's second try, shorter: the poll is posted, whatever happened to the first answer."""
+    return _("Poll #{number} was posted: {link}").format(number=poll.number, link=jump_url)
+
+
+def closed_again(number: int) -> str:
+    return _("Poll #{number} is closed. `/poll list` and `/poll results` show how its delivery went.").format(
+        number=number
+    )
 
 
 def no_such_poll(number: int) -> str:
@@ -277,13 +313,55 @@ def already_closed(number: int) -> str:
     return _("Poll #{number} is already closed. See `/poll results poll:{number}`.").format(number=number)
 
 
-def closed_now(number: int, delivered: bool) -> str:
-    if delivered:
-        return _("Poll #{number} is closed; its results are posted in reply to it.").format(number=number)
-    return _(
+def closed_now(poll: PollInfo) -> str:
+    if poll.delivered:
+        if poll.results_message_id == 0:  # the channel is gone
+            return _(
+                "Poll #{number} is closed. Its channel is gone, so its results are only in `/poll results`."
+            ).format(number=poll.number)
+        return _("Poll #{number} is closed; its results are posted in reply to it.").format(number=poll.number)
+    text = _(
         "Poll #{number} is closed and no more votes count, but Discord refused to show it just now; "
-        "the bot will retry by itself shortly."
-    ).format(number=number)
+        "the bot will retry by itself."
+    ).format(number=poll.number)
+    problem = delivery_problem(poll)
+    return f"{text}\n{problem}" if problem else text
+
+
+_POLL_ADVICE = {
+    DeliveryError.FORBIDDEN: N_(
+        "the bot lacks permission there: give it View Channel, Send Messages, Embed Links and Read Message History"
+    ),
+    DeliveryError.CHANNEL: N_("Discord could not find the poll's message or channel"),
+}
+
+
+def delivery_problem(poll: PollInfo) -> str | None:
+    """What failed in showing a poll (its closing, or its closing-soon notice), what to do, and the next try;
+    None when nothing is failing."""
+    if poll.closing_failing:
+        what = (
+            _("its results could not be posted yet")
+            if poll.results_message_id is None
+            else _("its buttons could not be disabled yet")
+        )
+        attempts, retry = poll.close_attempts, poll.close_retry_at
+    elif poll.notice_failing:
+        what, attempts, retry = _("its closing-soon notice could not be posted"), poll.soon_attempts, poll.soon_retry_at
+    else:
+        return None
+    advice = _(_POLL_ADVICE[poll.error_kind]) if poll.error_kind in _POLL_ADVICE else delivery_advice(poll.error_kind)
+    text = _("⚠️ Poll #{number}: {what} in {channel}: {advice} (`{error}`, {attempts}).").format(
+        number=poll.number,
+        what=what,
+        channel=f"<#{poll.channel_id}>",
+        advice=advice,
+        error=clip(poll.last_error or "", 80),
+        attempts=count_of(attempts, N_("{count} attempt"), N_("{count} attempts")),
+    )
+    if retry is not None:
+        text += " " + _("The bot retries by itself, next {when}.").format(when=stamp(retry, "R"))
+    return text
 
 
 def poll_gone() -> str:

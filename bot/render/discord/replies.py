@@ -7,10 +7,15 @@ from bot.render.discord.limits import clip
 
 
 def apology() -> str:
-    """For the unexpected: it says nothing recorded was lost, so it is only used where that is true."""
+    """For the unexpected: it says nothing recorded was lost, so it is only used where that is true.
+
+    It never invites a retry: the failure may have come after the work was done (the answer to a
+    vote, a post whose confirmation failed), and doing it again could undo a vote or post twice.
+    """
     return _(
-        "Sorry, something went wrong on our side while handling that. Nothing you had already recorded was "
-        "lost; please try again in a moment."
+        "Sorry, something went wrong on our side while handling that (the details are in the bot's log). "
+        "Nothing you had already recorded was lost, but what you just asked for may or may not have been "
+        "done: check before doing it again."
     )
 
 
