@@ -45,7 +45,7 @@ class ConfigError(Exception):
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of zones, such as 'America'
         raise ValueError(f"unknown timezone {value!r} (use an IANA name such as 'Asia/Baku')") from None
     return value
 
@@ -291,11 +291,29 @@ class Settings(BaseSettings):
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The file's TOML, or one ConfigError line saying why it cannot be had."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
+        if path.is_symlink():
+            target = os.readlink(path)
+            raise ConfigError(f"config: {path} is a symbolic link to {target}, which does not exist") from None
         raise ConfigError(f"config: file {path} not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config: {path} is a folder, not a configuration file") from None
+    except PermissionError:
+        raise ConfigError(f"config: {path} cannot be read: permission denied") from None
+    except OSError as exc:
+        raise ConfigError(f"config: {path} cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"config: {path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
 
