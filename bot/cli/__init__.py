@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from bot.cli import demo as demo_command
 from bot.cli import report as report_command
 from bot.cli import run as run_command
-from bot.settings import ConfigError
+from bot.config_reading import ConfigError
 
 COMMANDS = (run_command, demo_command, report_command)
 
