@@ -11,6 +11,7 @@ from bot.cli import demo as demo_command
 from bot.cli import report as report_command
 from bot.cli import run as run_command
 from bot.config_reading import ConfigError
+from bot.store import StoreUnavailable
 
 COMMANDS = (run_command, demo_command, report_command)
 
@@ -26,4 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except StoreUnavailable as exc:
+        print(f"concord: {exc}", file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot.store.base import StoreUnavailable
 from bot.store.interface import (
     CommandSyncStore,
     DigestChannel,
@@ -43,6 +44,7 @@ __all__ = [
     "ProfileStore",
     "SqliteStore",
     "Store",
+    "StoreUnavailable",
     "Voter",
     "open_store",
 ]
