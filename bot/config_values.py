@@ -10,6 +10,7 @@ text for the key's parser to accept or refuse (`true` stays text, which a number
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable
@@ -176,3 +177,26 @@ def _weekly(value: Any) -> Any:
 
 
 WeeklyOrOff = Annotated[Weekly | None, BeforeValidator(_weekly)]  # "mon 09:00" or "off", parsed once
+
+
+# --- secrets -------------------------------------------------------------------------------------
+
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
+
+
+def parse_secret(text: str, minimum: int = 32) -> bytes:
+    """A secret written as hex or base64 (standard or URL-safe), of at least `minimum` bytes.
+
+    The message never repeats the text: it is a secret, even when malformed.
+    """
+    cleaned = "".join(text.split())
+    if _HEX.fullmatch(cleaned):
+        decoded = bytes.fromhex(cleaned)
+    else:
+        try:
+            decoded = base64.b64decode(cleaned.replace("-", "+").replace("_", "/"), validate=True)
+        except ValueError:
+            raise ValueError(f"must be hex or base64 of at least {minimum} random bytes") from None
+    if len(decoded) < minimum:
+        raise ValueError(f"holds {len(decoded)} bytes; it needs at least {minimum} (e.g. openssl rand -base64 32)")
+    return decoded

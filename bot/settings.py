@@ -1,4 +1,5 @@
-"""Configuration: config.toml, overridden by CONCORD_* environment variables; the token from DISCORD_TOKEN.
+"""Configuration: config.toml, overridden by CONCORD_* environment variables; the token from DISCORD_TOKEN,
+the secret ballots' server secret from CONCORD_BALLOT_KEY (else a key file beside the database, bot/ballot_key.py).
 
 Every problem is reported as one ConfigError line that names the offending key, so a
 misconfigured forum fails at start-up instead of halfway through the live session.
@@ -14,7 +15,16 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretBytes,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -42,6 +52,7 @@ from bot.config_values import (
     Text,
     TimeZoneName,
     WeeklyOrOff,
+    parse_secret,
 )
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS, Attribution
 from bot.times import Weekly
@@ -49,6 +60,7 @@ from bot.times import Weekly
 COMMAND_NAME = re.compile(r"[a-z0-9_-]{1,32}")
 RESERVED_COMMANDS = frozenset({"profile", "poll", "digest", "help"})
 MAX_STANCES = 25
+BALLOT_KEY_ENV = "CONCORD_BALLOT_KEY"
 
 _toml_data: ContextVar[dict[str, Any] | None] = ContextVar("concord_toml_data", default=None)
 
@@ -173,6 +185,16 @@ class ThemeConfig(_Section):
         return found.label if found else key
 
 
+def _ballot_key_from_environment() -> SecretBytes | None:
+    text = os.environ.get(BALLOT_KEY_ENV)
+    if not text:
+        return None
+    try:
+        return SecretBytes(parse_secret(text))
+    except ValueError as exc:  # the message never repeats the value
+        raise ConfigError(f"config: {BALLOT_KEY_ENV}: {exc}") from None
+
+
 def _check_name(value: str, what: str) -> str:
     if not COMMAND_NAME.fullmatch(value):
         raise ValueError(
@@ -217,6 +239,8 @@ class Settings(BaseSettings):
     digest: DigestSettings = DigestSettings()
     themes: tuple[ThemeConfig, ...] = Field(default_factory=_default_themes)
     token: SecretStr | None = Field(default=None, exclude=True, repr=False)
+    #: The server secret of secret ballots, from CONCORD_BALLOT_KEY only; None: the key file beside the database.
+    ballot_key: SecretBytes | None = Field(default=None, exclude=True, repr=False)
 
     @field_validator("themes")
     @classmethod
@@ -252,12 +276,19 @@ class Settings(BaseSettings):
                     f"config: {forbidden}: the bot token is read only from the DISCORD_TOKEN environment "
                     "variable; remove it from the file"
                 )
+        for forbidden in ("ballot_key", BALLOT_KEY_ENV):
+            if forbidden in data:
+                raise ConfigError(
+                    f"config: {forbidden}: the ballot key is read only from the {BALLOT_KEY_ENV} environment "
+                    "variable or its key file beside the database; remove it from the file"
+                )
+        ballot_key = _ballot_key_from_environment()
         reset = _toml_data.set(data)
         try:
             with reading_environment():
                 try:
                     token = os.environ.get("DISCORD_TOKEN") or None
-                    return cls(**overrides, token=SecretStr(token) if token else None)
+                    return cls(**overrides, token=SecretStr(token) if token else None, ballot_key=ballot_key)
                 except ValidationError as exc:
                     raise ConfigError(describe_validation_error(exc)) from None
                 except SettingsError as exc:  # an environment value that is not JSON for a list or a table

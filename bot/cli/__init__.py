@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.ballot_key import BallotKeyError
 from bot.cli import demo as demo_command
 from bot.cli import report as report_command
 from bot.cli import run as run_command
@@ -28,6 +29,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2
-    except StoreUnavailable as exc:
+    except (StoreUnavailable, BallotKeyError) as exc:
         print(f"concord: {exc}", file=sys.stderr)
         return 2

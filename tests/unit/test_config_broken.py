@@ -59,6 +59,11 @@ CASES: dict[str, Case] = {
     "token at the top": Case('token = "abc"\n', f"config: token: {TOKEN}"),
     "token in [discord]": Case('[discord]\ntoken = "abc"\n', f"config: token: {TOKEN}"),
     "DISCORD_TOKEN in the file": Case('DISCORD_TOKEN = "abc"\n', f"config: DISCORD_TOKEN: {TOKEN}"),
+    "ballot key in the file": Case(
+        f'ballot_key = "{"ab" * 32}"\n',
+        "config: ballot_key: the ballot key is read only from the CONCORD_BALLOT_KEY environment variable or its "
+        "key file beside the database; remove it from the file",
+    ),
     # --- [discord]
     "guild id true": Case("[discord]\nguild_id = true\n", "config: discord.guild_id: must be a whole number, not true"),
     "guild id in quotes": Case(
@@ -246,6 +251,11 @@ CASES: dict[str, Case] = {
         "config: privacy.attribution: Input should be 'chatham-house' or 'named', not \"public\" "
         "(from CONCORD_PRIVACY__ATTRIBUTION)",
         {"CONCORD_PRIVACY__ATTRIBUTION": "public"},
+    ),
+    "environment: a ballot key too short": Case(
+        "",
+        "config: CONCORD_BALLOT_KEY: holds 16 bytes; it needs at least 32 (e.g. openssl rand -base64 32)",
+        {"CONCORD_BALLOT_KEY": "ab" * 16},
     ),
     "environment wins over a good file": Case(
         "[discord]\nguild_id = 123\n",

@@ -189,6 +189,16 @@ def test_the_token_comes_only_from_discord_token_and_never_shows(tmp_path, monke
         assert "secret-token-value" not in shown
 
 
+def test_the_ballot_key_comes_only_from_concord_ballot_key_and_never_shows(monkeypatch):
+    assert Settings.load(None).ballot_key is None  # then the key file beside the database holds it
+    secret = bytes(range(32))
+    monkeypatch.setenv("CONCORD_BALLOT_KEY", secret.hex())
+    settings = Settings.load(None)
+    assert settings.ballot_key.get_secret_value() == secret
+    for shown in (repr(settings), str(settings), str(settings.model_dump()), settings.model_dump_json()):
+        assert secret.hex() not in shown and str(secret) not in shown and "ballot_key" not in shown
+
+
 @pytest.mark.parametrize("where", ["token = 'abc'\n", "[discord]\ntoken = 'abc'\n", "DISCORD_TOKEN = 'abc'\n"])
 def test_a_token_in_the_file_is_refused(tmp_path, where):
     with pytest.raises(ConfigError) as caught:
