@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, TypeGuard, get_origin
@@ -102,14 +104,14 @@ def _is_model(annotation: Any) -> TypeGuard[type[BaseModel]]:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-class reading_environment:
-    """Keeps what the environment gave during one `Settings.load`, for `describe_validation_error`."""
-
-    def __enter__(self) -> None:
-        self._reset = _environment_data.set(None)
-
-    def __exit__(self, *_: object) -> None:
-        _environment_data.reset(self._reset)
+@contextmanager
+def reading_environment() -> Iterator[None]:
+    """Keep what the environment gives during one `Settings.load`, for `describe_validation_error`."""
+    reset = _environment_data.set(None)
+    try:
+        yield
+    finally:
+        _environment_data.reset(reset)
 
 
 def _environment_variable(loc: tuple[int | str, ...]) -> str | None:
