@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import tempfile
 import time
 from datetime import timedelta
@@ -24,7 +25,7 @@ import simcord
 
 from bot import create_bot
 from bot.app import ConcordBot
-from bot.core.polls import new_salt
+from bot.core.ballot_keys import BallotKeys
 from bot.settings import Settings
 from bot.store import open_store
 from cogs.polls import PollCog
@@ -87,7 +88,7 @@ async def direct(size: int, secret: bool, path: Path) -> dict[str, float]:
             max_choices=1,
             now=now,
             closes_at=now + timedelta(hours=1),
-            salt=new_salt() if secret else None,
+            ballot_seed=BallotKeys(secrets.token_bytes(32)).new_seed() if secret else None,
         )
         return await measure(bot, PollCog(bot), GUILD, poll.id, size)
     finally:

@@ -12,6 +12,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.ballot_key import check_ballot_keys, load_ballot_keys
 from bot.context import BotContext, Clock, DueWork
 from bot.interactions import admit, report_error
 from bot.scheduling import TickScheduler
@@ -85,7 +86,9 @@ class ConcordBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self._store = await self._open_store(self.settings.database)
-        self._context = BotContext(self.settings, self._store, self, self.clock)
+        ballot_keys = load_ballot_keys(self.settings)
+        await check_ballot_keys(self._store, ballot_keys, self.settings)
+        self._context = BotContext(self.settings, self._store, self, self.clock, ballot_keys)
         await load_cogs(self, self._context)
         await self.sync_commands()
 

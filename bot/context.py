@@ -1,4 +1,4 @@
-"""What cogs and services may use of the running bot: settings, the store, the clock and scheduling.
+"""What cogs and services may use of the running bot: settings, the store, the clock, scheduling, ballot keys.
 
 Cogs take a `Context` in `__init__` instead of reaching through the bot (`self.bot.store`), so no
 cog imports the app and a type checker follows every call. The app builds the one concrete
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.ballot_keys import BallotKeys
 from bot.settings import Settings
 from bot.store import Store
 
@@ -55,6 +56,10 @@ class Context(Protocol):
     @property
     def scheduling(self) -> Scheduling: ...
 
+    @property
+    def ballot_keys(self) -> BallotKeys:
+        """The server secret of secret ballots (never in the database), and what each poll derives from it."""
+
     def now(self) -> datetime:
         """The injected clock's now: every "now" in the bot comes from here."""
 
@@ -67,6 +72,7 @@ class BotContext:
     store: Store
     scheduling: Scheduling
     clock: Clock
+    ballot_keys: BallotKeys
 
     def now(self) -> datetime:
         return self.clock()

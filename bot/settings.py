@@ -1,4 +1,5 @@
-"""Configuration: config.toml, overridden by CONCORD_* environment variables; the token from DISCORD_TOKEN.
+"""Configuration: config.toml, overridden by CONCORD_* environment variables; the token from DISCORD_TOKEN,
+the secret ballots' server secret from CONCORD_BALLOT_KEY (else a key file beside the database, bot/ballot_key.py).
 
 Every problem is reported as one ConfigError line that names the offending key, so a
 misconfigured forum fails at start-up instead of halfway through the live session.
@@ -8,49 +9,60 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from contextvars import ContextVar
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    SecretBytes,
     SecretStr,
     ValidationError,
     ValidationInfo,
     field_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
+from bot.config_reading import (
+    ENV_DELIMITER,
+    ENV_PREFIX,
+    ConfigError,
+    EnvironmentSource,
+    describe_environment_error,
+    describe_validation_error,
+    read_toml,
+    reading_environment,
+)
+from bot.config_values import (
+    DurationOrOff,
+    FilePath,
+    Integer,
+    Moment,
+    NoticeLead,
+    PositiveDuration,
+    Text,
+    TimeZoneName,
+    WeeklyOrOff,
+    parse_secret,
+)
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS, Attribution
-from bot.times import Weekly, parse_duration, parse_weekly
+from bot.times import Weekly
 
 COMMAND_NAME = re.compile(r"[a-z0-9_-]{1,32}")
 RESERVED_COMMANDS = frozenset({"profile", "poll", "digest", "help"})
 MAX_STANCES = 25
+BALLOT_KEY_ENV = "CONCORD_BALLOT_KEY"
 
 _toml_data: ContextVar[dict[str, Any] | None] = ContextVar("concord_toml_data", default=None)
-
-
-class ConfigError(Exception):
-    """A configuration problem, worded as one line that names the key."""
-
-
-def _check_timezone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {value!r} (use an IANA name such as 'Asia/Baku')") from None
-    return value
-
-
-TimeZoneName = Annotated[str, AfterValidator(_check_timezone)]
 
 
 class _Section(BaseModel):
@@ -58,13 +70,13 @@ class _Section(BaseModel):
 
 
 class DiscordSettings(_Section):
-    guild_id: int = Field(default=0, ge=0)  # 0: sync commands globally
-    facilitator_role: str = "Facilitator"
-    organiser_role: str = "Organiser"
+    guild_id: Integer = Field(default=0, ge=0, le=2**63 - 1)  # 0: sync commands globally
+    facilitator_role: Text = Field(default="Facilitator", min_length=1, max_length=100)  # Discord's role names
+    organiser_role: Text = Field(default="Organiser", min_length=1, max_length=100)
 
 
 class DatabaseSettings(_Section):
-    path: Path = Path("concord.db")
+    path: FilePath = Path("concord.db")
 
     @field_validator("path")
     @classmethod
@@ -75,17 +87,10 @@ class DatabaseSettings(_Section):
 
 
 class SessionSettings(_Section):
-    title: str = "Open Forum on Enhanced Cooperation"
-    starts_at: datetime = datetime.fromisoformat("2012-11-08T09:00:00+04:00")
-    ends_at: datetime = datetime.fromisoformat("2012-11-08T10:30:00+04:00")
+    title: Text = "Open Forum on Enhanced Cooperation"
+    starts_at: Moment = datetime.fromisoformat("2012-11-08T09:00:00+04:00")
+    ends_at: Moment = datetime.fromisoformat("2012-11-08T10:30:00+04:00")
     timezone: TimeZoneName = "Asia/Baku"
-
-    @field_validator("starts_at", "ends_at")
-    @classmethod
-    def _needs_offset(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("must carry a UTC offset, e.g. 2012-11-08T09:00:00+04:00")
-        return value
 
     @field_validator("ends_at")
     @classmethod
@@ -107,8 +112,8 @@ class PrivacySettings(_Section):
 class ProfileSettings(_Section):
     """Which groups this forum expects to hear from; digests name the ones still missing."""
 
-    expected_stakeholders: tuple[str, ...] = tuple(STAKEHOLDERS)
-    expected_regions: tuple[str, ...] = tuple(REGIONS)
+    expected_stakeholders: tuple[Text, ...] = tuple(STAKEHOLDERS)
+    expected_regions: tuple[Text, ...] = tuple(REGIONS)
 
     @field_validator("expected_stakeholders")
     @classmethod
@@ -121,42 +126,23 @@ class ProfileSettings(_Section):
         return _check_known(value, REGIONS, "region")
 
 
-def _duration(value: Any) -> Any:
-    return parse_duration(value) if isinstance(value, str) else value
-
-
-def _duration_or_off(value: Any) -> Any:
-    return None if isinstance(value, str) and value.strip().lower() == "off" else _duration(value)
-
-
-Duration = Annotated[timedelta, BeforeValidator(_duration)]  # "90s", "1h30m", "2d" or a TOML number of seconds
-DurationOrOff = Annotated[timedelta | None, BeforeValidator(_duration_or_off)]
-
-
-def _weekly(value: Any) -> Any:
-    return parse_weekly(value) if isinstance(value, str) else value
-
-
-WeeklyOrOff = Annotated[Weekly | None, BeforeValidator(_weekly)]  # "mon 09:00" or "off", parsed once
-
-
 class PollSettings(_Section):
-    closing_soon: Duration = timedelta(hours=1)
+    closing_soon: NoticeLead = timedelta(hours=1)  # 0 or "off": no closing-soon notice
 
 
 class DigestSettings(_Section):
     """When digests fall due: lead before the session, delay after it, a weekly time, and how late is too late."""
 
-    before: DurationOrOff = timedelta(hours=24)
-    after: DurationOrOff = timedelta(hours=24)
+    before: DurationOrOff = timedelta(hours=24)  # 0: at the start
+    after: DurationOrOff = timedelta(hours=24)  # 0: at the end
     weekly: WeeklyOrOff = Weekly(0, time(9, 0))
     timezone: TimeZoneName | None = None
-    grace: Duration = timedelta(hours=12)
+    grace: PositiveDuration = timedelta(hours=12)
 
 
 class StanceConfig(_Section):
-    key: str
-    label: str = Field(min_length=1, max_length=100)
+    key: Text
+    label: Text = Field(min_length=1, max_length=100)
 
     @field_validator("key")
     @classmethod
@@ -165,10 +151,10 @@ class StanceConfig(_Section):
 
 
 class ThemeConfig(_Section):
-    slug: str
-    title: str = Field(min_length=1, max_length=100)
-    question: str = Field(min_length=1, max_length=1000)
-    context: str = Field(default="", max_length=1500)
+    slug: Text
+    title: Text = Field(min_length=1, max_length=100)
+    question: Text = Field(min_length=1, max_length=1000)
+    context: Text = Field(default="", max_length=1500)
     stances: tuple[StanceConfig, ...]
 
     @field_validator("slug")
@@ -197,6 +183,16 @@ class ThemeConfig(_Section):
     def label(self, key: str) -> str:
         found = self.stance(key)
         return found.label if found else key
+
+
+def _ballot_key_from_environment() -> SecretBytes | None:
+    text = os.environ.get(BALLOT_KEY_ENV)
+    if not text:
+        return None
+    try:
+        return SecretBytes(parse_secret(text))
+    except ValueError as exc:  # the message never repeats the value
+        raise ConfigError(f"config: {BALLOT_KEY_ENV}: {exc}") from None
 
 
 def _check_name(value: str, what: str) -> str:
@@ -230,7 +226,9 @@ class _TomlSource(PydanticBaseSettingsSource):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="CONCORD_", env_nested_delimiter="__", extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter=ENV_DELIMITER, extra="forbid", frozen=True
+    )
 
     discord: DiscordSettings = DiscordSettings()
     database: DatabaseSettings = DatabaseSettings()
@@ -241,6 +239,8 @@ class Settings(BaseSettings):
     digest: DigestSettings = DigestSettings()
     themes: tuple[ThemeConfig, ...] = Field(default_factory=_default_themes)
     token: SecretStr | None = Field(default=None, exclude=True, repr=False)
+    #: The server secret of secret ballots, from CONCORD_BALLOT_KEY only; None: the key file beside the database.
+    ballot_key: SecretBytes | None = Field(default=None, exclude=True, repr=False)
 
     @field_validator("themes")
     @classmethod
@@ -262,12 +262,13 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _TomlSource(settings_cls))
+        environment = EnvironmentSource(settings_cls, env_prefix=ENV_PREFIX, env_nested_delimiter=ENV_DELIMITER)
+        return (init_settings, environment, _TomlSource(settings_cls))
 
     @classmethod
     def load(cls, path: str | Path | None = None, **overrides: Any) -> Settings:
         """Read `path` (None: defaults only) and the environment; raise ConfigError on any problem."""
-        data = _read_toml(Path(path)) if path is not None else {}
+        data = read_toml(Path(path)) if path is not None else {}
         section = data.get("discord")
         for forbidden in ("token", "discord_token", "DISCORD_TOKEN"):
             if forbidden in data or (isinstance(section, dict) and forbidden in section):
@@ -275,40 +276,25 @@ class Settings(BaseSettings):
                     f"config: {forbidden}: the bot token is read only from the DISCORD_TOKEN environment "
                     "variable; remove it from the file"
                 )
+        for forbidden in ("ballot_key", BALLOT_KEY_ENV):
+            if forbidden in data:
+                raise ConfigError(
+                    f"config: {forbidden}: the ballot key is read only from the {BALLOT_KEY_ENV} environment "
+                    "variable or its key file beside the database; remove it from the file"
+                )
+        ballot_key = _ballot_key_from_environment()
         reset = _toml_data.set(data)
         try:
-            token = os.environ.get("DISCORD_TOKEN") or None
-            return cls(**overrides, token=SecretStr(token) if token else None)
-        except ValidationError as exc:
-            raise ConfigError(describe_validation_error(exc)) from None
-        except SettingsError as exc:  # an environment value that is not valid JSON for a nested key
-            raise ConfigError(f"config: environment: {exc}") from None
+            with reading_environment():
+                try:
+                    token = os.environ.get("DISCORD_TOKEN") or None
+                    return cls(**overrides, token=SecretStr(token) if token else None, ballot_key=ballot_key)
+                except ValidationError as exc:
+                    raise ConfigError(describe_validation_error(exc)) from None
+                except SettingsError as exc:  # an environment value that is not JSON for a list or a table
+                    raise ConfigError(describe_environment_error(exc)) from None
         finally:
             _toml_data.reset(reset)
 
     def theme(self, slug: str) -> ThemeConfig | None:
         return next((theme for theme in self.themes if theme.slug == slug), None)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError(f"config: file {path} not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config: {path} is not valid TOML: {exc}") from None
-
-
-def describe_validation_error(exc: ValidationError) -> str:
-    """The first problem as `config: <key>: <message>`, the key written as in the TOML file."""
-    error = exc.errors()[0]
-    key = ""
-    for part in error["loc"]:
-        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
-    message = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        message = "unknown key (check its spelling against config.example.toml)"
-    more = len(exc.errors()) - 1
-    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"config: {key or 'settings'}: {message}{suffix}"

@@ -201,7 +201,7 @@ class PollsChapter:
         ]
         if spec.secret:
             lines.append(
-                f"- After close, `{rehearsal.settings.database.path.name}` holds no ballot, no keyed hash and no salt "
+                f"- After close, `{rehearsal.settings.database.path.name}` holds no ballot, no keyed hash and no nonce "
                 f"for poll #{spec.number}, only the counts per answer and stakeholder group (checked in the file)"
             )
         return [*lines, "", "What the bot posted at the deadline:", "", quoted(outcome.results_text), ""]
@@ -231,13 +231,14 @@ class PollsChapter:
             left = db_rows(
                 rehearsal,
                 "SELECT (SELECT count(*) FROM poll_ballots WHERE poll_id = ?), "
-                "(SELECT count(*) FROM poll_votes WHERE poll_id = ?), (SELECT salt FROM polls WHERE id = ?)",
+                "(SELECT count(*) FROM poll_votes WHERE poll_id = ?), "
+                "(SELECT coalesce(salt, ballot_nonce, ballot_check) FROM polls WHERE id = ?)",
                 poll.id,
                 poll.id,
                 poll.id,
             )
             if left != [(0, 0, None)]:
-                raise DemoError(f"secret poll #{spec.number} left ballots or its salt in the database: {left}")
+                raise DemoError(f"secret poll #{spec.number} left ballots or its key material in the database: {left}")
         closed_polls = await rehearsal.bot.store.closed_polls(rehearsal.guild.id, None, rehearsal.now())
         closed = next(item for item in closed_polls if item.number == spec.number)
         chart = f"{CHARTS_DIR}/poll-{spec.number}.png"

@@ -7,10 +7,12 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from bot.ballot_key import BallotKeyError
 from bot.cli import demo as demo_command
 from bot.cli import report as report_command
 from bot.cli import run as run_command
-from bot.settings import ConfigError
+from bot.config_reading import ConfigError
+from bot.store import StoreUnavailable
 
 COMMANDS = (run_command, demo_command, report_command)
 
@@ -26,4 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except ConfigError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    except (StoreUnavailable, BallotKeyError) as exc:
+        print(f"concord: {exc}", file=sys.stderr)
         return 2

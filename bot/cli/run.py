@@ -1,4 +1,9 @@
-"""`python -m bot run`: connect to Discord; and `python -m bot migrate`: bring the database up to date."""
+"""`python -m bot run`: connect to Discord; and `python -m bot migrate`: bring the database up to date.
+
+Both open the database first and bring it up to date, so a database that cannot be used is one line
+naming its path (`StoreUnavailable`, status 2) before anything is sent to Discord; `run` also makes sure
+of the secret ballots' server secret (written to its key file on the first run; `BallotKeyError`).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 
+from bot.ballot_key import check_ballot_keys, load_ballot_keys
 from bot.settings import Settings
 from bot.store import open_store
 
@@ -50,8 +56,14 @@ def run_bot(args: argparse.Namespace) -> int:
 
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it reports every wake-up at INFO
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # no voice here: no warning at start
+    token = settings.token.get_secret_value()
+
+    async def start() -> None:
+        await prepare_store(settings, ballots=True)
+        await serve(create_bot(settings, force_sync=args.sync), token)
+
     try:
-        asyncio.run(serve(create_bot(settings, force_sync=args.sync), settings.token.get_secret_value()))
+        asyncio.run(start())
     except discord.LoginFailure:
         print(BAD_TOKEN, file=sys.stderr)
         return 1
@@ -83,16 +95,26 @@ async def serve(bot: commands.Bot, token: str) -> None:
         await connection  # a login failure surfaces here
 
 
+async def prepare_store(settings: Settings, *, ballots: bool = False) -> int:
+    """Open the database, apply pending migrations and close it again; return the schema version. With
+    `ballots`, also load the ballot key (writing its file on the first run) and check it opens the open
+    secret polls.
+
+    Run before logging in, so a database that cannot be used stops start-up with its one line
+    (raised as StoreUnavailable, or BallotKeyError) instead of surfacing after the connection, as
+    something else.
+    """
+    store = await open_store(settings.database)
+    try:
+        if ballots:
+            await check_ballot_keys(store, load_ballot_keys(settings), settings)
+        return await store.schema_version()
+    finally:
+        await store.close()
+
+
 def migrate_database(args: argparse.Namespace) -> int:
     settings = Settings.load(args.config)
-
-    async def apply() -> int:
-        store = await open_store(settings.database)
-        try:
-            return await store.schema_version()
-        finally:
-            await store.close()
-
-    version = asyncio.run(apply())
+    version = asyncio.run(prepare_store(settings))
     print(f"{settings.database.path}: schema version {version}")
     return 0

@@ -1,14 +1,12 @@
-"""Polls as plain data: parsing what a facilitator typed, clicks, tallies with small groups merged, keyed hashes.
+"""Polls as plain data: parsing what a facilitator typed, clicks, tallies with small groups merged.
 
 Pure functions, so the same rules run in the cog, the store's closing transaction, the digests and
-the unit tests. What is due and when lives beside it, in bot/core/poll_schedule.py.
+the unit tests. What is due and when lives beside it, in bot/core/poll_schedule.py; the keys of secret
+ballots in bot/core/ballot_keys.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +24,6 @@ MAX_OPTION_LENGTH = 55
 SEPARATOR = ";"
 MIN_GROUP_VOTERS = 3
 OTHER = "other"
-SALT_BYTES = 32
 
 
 class PollProblem(StrEnum):
@@ -271,15 +268,3 @@ def results(counts: Aggregate, labels: Sequence[str]) -> PollResults:
         for group in _group_order(shown.voters)
     )
     return PollResults(total_voters, _options(labels, overall, total_voters), groups)
-
-
-# --- secret ballots ----------------------------------------------------------------------------
-
-
-def new_salt() -> bytes:
-    return secrets.token_bytes(SALT_BYTES)
-
-
-def voter_key(salt: bytes, poll_id: int, user_id: int) -> bytes:
-    """HMAC-SHA256(salt, "poll_id:user_id"): one ballot per person, unlinkable once the salt is erased."""
-    return hmac.new(salt, f"{poll_id}:{user_id}".encode(), hashlib.sha256).digest()

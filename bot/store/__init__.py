@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot.store.base import StoreUnavailable
 from bot.store.interface import (
     CommandSyncStore,
     DigestChannel,
@@ -45,6 +46,7 @@ __all__ = [
     "SqliteStore",
     "StatementStore",
     "Store",
+    "StoreUnavailable",
     "Voter",
     "open_store",
 ]

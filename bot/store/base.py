@@ -11,6 +11,7 @@ the log truncation after a secret poll's seal wait for it (see `polls.py`).
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,9 +33,64 @@ _READER_PRAGMAS = (
     "PRAGMA query_only = ON",  # a write slipped onto the reader fails instead of bypassing the write lock
 )
 
+#: What SQLite says when it cannot use a file, in the words of someone who must fix it.
+_SQLITE_PROBLEMS = (
+    ("readonly", "is read-only: Concord must be able to write the file and its folder (for the -wal and -shm files)"),
+    ("not a database", "is not an SQLite database (check database.path)"),
+    ("unable to open", "cannot be opened: check that its folder exists and that Concord may write there"),
+    ("locked", "is locked by another program (is another Concord using it?)"),
+    ("malformed", "is damaged (database disk image is malformed): restore it from a backup"),
+    ("disk is full", "cannot be written: the disk is full"),
+)
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be opened or brought up to date: one line naming the path and the problem."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"database {path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+def _sqlite_problem(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    return next((problem for words, problem in _SQLITE_PROBLEMS if words in text), f"cannot be used ({text})")
+
+
+def _make_folder(path: Path) -> None:
+    """Create the database's folder if needed; a file where a folder should be, or no permission, is one line."""
+    if path.is_dir():
+        raise StoreUnavailable(path, "is a folder, not a database file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        existing = next((folder for folder in (path.parent, *path.parent.parents) if folder.exists()), None)
+        if existing is not None and not existing.is_dir():
+            raise StoreUnavailable(path, f"its folder cannot be created: {existing} is a file") from None
+        raise StoreUnavailable(path, f"its folder {path.parent} cannot be created ({exc.strerror or exc})") from None
+
+
+async def _check_writable(db: aiosqlite.Connection) -> None:
+    """A read-only file opens without complaint and fails at its first write: make one now, and undo it."""
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        async with db.execute("PRAGMA user_version") as cursor:
+            row = await cursor.fetchone()
+        await db.execute(f"PRAGMA user_version = {int(row[0]) if row else 0}")
+    finally:
+        await db.rollback()
+
 
 async def _connect(path: str, pragmas: tuple[str, ...]) -> aiosqlite.Connection:
-    db = await aiosqlite.connect(path)
+    connecting = aiosqlite.connect(path)
+    try:
+        db = await connecting
+    except BaseException:
+        # aiosqlite tells its worker thread to stop but does not wait for it; waiting here keeps the thread
+        # from reporting to an event loop that has closed meanwhile (a traceback at exit, after our one line)
+        await asyncio.to_thread(connecting._thread.join, 5)
+        raise
     try:
         db.row_factory = aiosqlite.Row
         for pragma in pragmas:
@@ -101,19 +157,26 @@ class StoreBase:
     async def open(cls, path: str | Path) -> Self:
         """Open (creating if needed) the database file at `path` and apply pending migrations.
 
-        Refuses ":memory:" (and "", SQLite's private temporary database): each connection to it would be
-        a different, empty database, so the reader could never see what the writer wrote.
+        A file that cannot be used (read-only, not a database, a folder, a folder that cannot be created)
+        raises StoreUnavailable, one line naming the path. Refuses ":memory:" (and "", SQLite's private
+        temporary database): each connection to it would be a different, empty database, so the reader
+        could never see what the writer wrote.
         """
         if str(path) in ("", ":memory:"):
             raise ValueError("the store needs a database file: an in-memory database cannot have a second reader")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        db = await _connect(str(path), _PRAGMAS)
+        path = Path(path)
+        _make_folder(path)
         try:
-            await migrate(db)
-            reader = await _connect(str(path), _READER_PRAGMAS)
-        except BaseException:
-            await db.close()
-            raise
+            db = await _connect(str(path), _PRAGMAS)
+            try:
+                await migrate(db)
+                await _check_writable(db)
+                reader = await _connect(str(path), _READER_PRAGMAS)
+            except BaseException:
+                await db.close()
+                raise
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(path, _sqlite_problem(exc)) from None
         return cls(db, reader)
 
     async def close(self) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from bot.core.ballot_keys import BallotSeed
 from bot.core.consensus import Reacted, Reaction, StatementVotes
 from bot.core.digest import DigestSource, PostedDigest
 from bot.core.models import HistoryEntry, Position, Profile, Statement
@@ -151,10 +152,11 @@ class PollStore(Protocol):
         max_choices: int,
         now: datetime,
         closes_at: datetime,
-        salt: bytes | None,
+        ballot_seed: BallotSeed | None,
     ) -> PollInfo:
         """Store a new poll under the server's next number (1, 2, 3..., never reused while later ones exist);
-        the salt is kept for a secret poll only. Its message is recorded later with `set_poll_message`."""
+        the ballot seed (nonce and check) is kept for a secret poll only. Its message is recorded later with
+        `set_poll_message`."""
         ...
 
     async def set_poll_message(self, poll_id: int, message_id: int) -> None:
@@ -193,8 +195,13 @@ class PollStore(Protocol):
         """How many have voted (the total of `poll_counts`)."""
         ...
 
-    async def poll_salt(self, poll_id: int) -> bytes | None:
-        """A secret poll's key for voters' hashes while it is open; None once closed, or for an open ballot."""
+    async def poll_ballot_seed(self, poll_id: int) -> BallotSeed | None:
+        """What a secret poll's voter keys are derived from while it is open (with the server secret, or its
+        salt for a poll created before ballot keys); None once closed, or for an open ballot."""
+        ...
+
+    async def open_ballot_seeds(self) -> dict[int, BallotSeed]:
+        """Every server's open secret polls' seeds, by poll id (to check the server secret at start-up)."""
         ...
 
     async def cast_vote(
@@ -213,7 +220,7 @@ class PollStore(Protocol):
 
     async def close_poll(self, poll_id: int, now: datetime) -> bool:
         """Seal a poll once, in one transaction: ballots become counts with small groups merged; a secret poll's
-        ballots and salt are erased (overwritten, then the write-ahead log is emptied). False when it was
+        ballots and key material are erased (overwritten, then the write-ahead log is emptied). False when it was
         already closed: a re-run changes nothing."""
         ...
 

@@ -12,10 +12,17 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.core.ballot_keys import BallotSeed
 from bot.core.polls import Aggregate, Click, PollInfo, aggregate, apply_click
 from bot.store.base import StoreBase
 from bot.store.dbtime import to_db_time
 from bot.store.interface import Voter
+
+
+def _seed(row: aiosqlite.Row) -> BallotSeed | None:
+    if row["ballot_nonce"] is None and row["salt"] is None:
+        return None
+    return BallotSeed(nonce=row["ballot_nonce"], check=row["ballot_check"], legacy_salt=row["salt"])
 
 
 def _ballot_table(voter: Voter) -> tuple[str, str]:
@@ -23,9 +30,15 @@ def _ballot_table(voter: Voter) -> tuple[str, str]:
 
 
 class PollBallotQueries(StoreBase):
-    async def poll_salt(self, poll_id: int) -> bytes | None:
-        row = await self._read_one("SELECT salt FROM polls WHERE id = ?", (poll_id,))
-        return row["salt"] if row else None
+    async def poll_ballot_seed(self, poll_id: int) -> BallotSeed | None:
+        row = await self._read_one("SELECT salt, ballot_nonce, ballot_check FROM polls WHERE id = ?", (poll_id,))
+        return _seed(row) if row else None
+
+    async def open_ballot_seeds(self) -> dict[int, BallotSeed]:
+        rows = await self._read_all(
+            "SELECT id, salt, ballot_nonce, ballot_check FROM polls WHERE secret = 1 AND closed_at IS NULL ORDER BY id"
+        )
+        return {row["id"]: seed for row in rows if (seed := _seed(row)) is not None}
 
     async def _choices(self, db: aiosqlite.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
         table, column = _ballot_table(voter)

@@ -1,7 +1,8 @@
 """Polls: creating and finding them, sealing them into counts at close, digests' view.
 
-Closing a secret poll erases its ballots and salt with SQLite's secure_delete on (see poll_ballots.py),
-then truncates the write-ahead log, so no old page with them lingers in the database files.
+Closing a secret poll erases its ballots and its key material (nonce and check, or a salt for a poll
+created before ballot keys) with SQLite's secure_delete on (see poll_ballots.py), then truncates the
+write-ahead log, so no old page with them lingers in the database files.
 
 Reads of a poll take two statements (the poll, its options) or more (counts), so each runs in one
 snapshot of the reader: a read during a seal sees the poll open with its ballots, or closed with its
@@ -16,6 +17,7 @@ from datetime import datetime
 
 import aiosqlite
 
+from bot.core.ballot_keys import BallotSeed
 from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 from bot.store.poll_ballots import PollBallotQueries
@@ -92,7 +94,7 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
         max_choices: int,
         now: datetime,
         closes_at: datetime,
-        salt: bytes | None,
+        ballot_seed: BallotSeed | None,
     ) -> PollInfo:
         """Store a new poll under the server's next number (1, 2, 3...); its message is recorded once posted."""
         async with self.transaction() as db:
@@ -110,8 +112,8 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
             cursor = await db.execute(
                 """
                 INSERT INTO polls (guild_id, number, channel_id, created_by, question, theme, secret,
-                                   hide_results, max_choices, created_at, closes_at, salt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   hide_results, max_choices, created_at, closes_at, ballot_nonce, ballot_check)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     guild_id,
@@ -125,7 +127,8 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
                     max_choices,
                     to_db_time(now),
                     to_db_time(closes_at),
-                    salt if secret else None,
+                    ballot_seed.nonce if secret and ballot_seed else None,
+                    ballot_seed.check if secret and ballot_seed else None,
                 ),
             )
             poll_id = cursor.lastrowid
@@ -202,7 +205,7 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
         return sum((await self.poll_counts(poll)).voters.values())
 
     async def close_poll(self, poll_id: int, now: datetime) -> bool:
-        """Seal a poll once: ballots become suppressed counts; a secret poll's ballots and salt are erased.
+        """Seal a poll once: ballots become suppressed counts; a secret poll's ballots and key material are erased.
 
         Returns False when it was already closed, so a re-run never changes anything.
         """
@@ -228,13 +231,16 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
             if poll.secret:
                 await self._secure_delete(db)
                 await db.execute("DELETE FROM poll_ballots WHERE poll_id = ?", (poll_id,))
-            await db.execute("UPDATE polls SET closed_at = ?, salt = NULL WHERE id = ?", (to_db_time(now), poll_id))
+            await db.execute(
+                "UPDATE polls SET closed_at = ?, salt = NULL, ballot_nonce = NULL, ballot_check = NULL WHERE id = ?",
+                (to_db_time(now), poll_id),
+            )
         if poll.secret:
             await self._truncate_log()
         return True
 
     async def _truncate_log(self) -> None:
-        """Copy the write-ahead log into the database and empty it, so no old page (salt, ballots) stays in it.
+        """Copy the write-ahead log into the database and empty it, so no old page (keys, ballots) stays in it.
 
         The checkpoint waits for every reader to leave the log, so it takes the reader's lock too: this
         store's reader then holds no read transaction (it never keeps one outside the lock) and cannot

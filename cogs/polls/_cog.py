@@ -23,7 +23,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import Context
-from bot.core.polls import MAX_OPTIONS, PollInfo, PollInputError, clean_question, new_salt, parse_options
+from bot.core.polls import MAX_OPTIONS, PollInfo, PollInputError, clean_question, parse_options
 from bot.core.polls import results as tally
 from bot.i18n import N_
 from bot.interactions import (
@@ -135,7 +135,7 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
             max_choices=min(max_choices, len(answers)),
             now=now,
             closes_at=now + timedelta(hours=hours),
-            salt=new_salt() if secret else None,
+            ballot_seed=self.ctx.ballot_keys.new_seed() if secret else None,
         )
         message = await self._post(channel, poll)
         await self.ctx.store.set_poll_message(poll.id, message.id)

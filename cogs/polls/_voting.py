@@ -15,7 +15,7 @@ from datetime import datetime
 import discord
 
 from bot.context import Context
-from bot.core.polls import Click, PollInfo, voter_key
+from bot.core.polls import Click, PollInfo
 from bot.interactions import UserError, guild_id_of, reply
 from bot.render.discord import polls as render
 
@@ -113,10 +113,11 @@ class VoteService:
         return poll
 
     async def _voter(self, poll: PollInfo, user_id: int) -> int | bytes:
-        """The Discord id for an open ballot; for a secret one, the keyed hash (the id goes no further)."""
+        """The Discord id for an open ballot; for a secret one, the keyed hash (the id goes no further), keyed
+        by the server secret and the poll's nonce (see bot/core/ballot_keys.py)."""
         if not poll.secret:
             return user_id
-        salt = await self.ctx.store.poll_salt(poll.id)
-        if salt is None:
+        seed = await self.ctx.store.poll_ballot_seed(poll.id)
+        if seed is None:
             raise UserError(render.closed_vote_text(poll))
-        return voter_key(salt, poll.id, user_id)
+        return self.ctx.ballot_keys.voter_key(poll.id, seed, user_id)

@@ -275,13 +275,15 @@ def test_the_secret_poll_left_no_voter_ids_in_the_database(rehearsed):
     database = rehearsed.result.database
     (secret_id,) = stored(database, "SELECT id FROM polls WHERE secret = 1")[0]
     (open_id,) = stored(database, "SELECT id FROM polls WHERE secret = 0")[0]
-    assert stored(database, "SELECT salt, closed_at IS NOT NULL FROM polls WHERE id = ?", secret_id) == [(None, 1)]
+    assert stored(
+        database, "SELECT salt, ballot_nonce, ballot_check, closed_at IS NOT NULL FROM polls WHERE id = ?", secret_id
+    ) == [(None, None, None, 1)]
     assert stored(database, "SELECT count(*) FROM poll_ballots") == [(0,)]
     assert stored(database, "SELECT count(*) FROM poll_votes WHERE poll_id = ?", secret_id) == [(0,)]
     # The open ballot does keep ids (so the query above would see them), and the secret one only counts.
     assert stored(database, "SELECT count(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?", open_id)[0][0] > 20
     assert stored(database, "SELECT sum(voters) FROM poll_result_groups WHERE poll_id = ?", secret_id)[0][0] == 22
-    assert "holds no ballot, no keyed hash and no salt for poll #2" in rehearsed.record
+    assert "holds no ballot, no keyed hash and no nonce for poll #2" in rehearsed.record
 
 
 def test_the_polls_script_votes_changes_and_retracts_around_the_closing_soon_notice():

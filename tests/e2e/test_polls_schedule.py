@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import discord
+import pytest
 
 from bot.scheduling import retry_delay
 from tests.support.polls import buttons, find_message, notices, open_poll, results_replies, sql
@@ -85,6 +88,19 @@ async def test_closing_soon_notice_is_posted_once_before_close(world):
 async def test_no_closing_soon_notice_for_a_poll_not_longer_than_twice_the_lead(world):
     poll = await open_poll(world, hours=2)
     for _ in range(2):
+        await world.env.advance_time(HOUR)
+        await world.bot.tick()
+    assert notices(world, poll) == [] and len(results_replies(world, poll)) == 1
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [pytest.param(lead, marks=pytest.mark.concord_settings(polls={"closing_soon": lead})) for lead in ("off", 0, "0s")],
+)
+async def test_closing_soon_off_or_zero_posts_no_notice(world, lead):
+    assert world.bot.settings.polls.closing_soon == timedelta(0)
+    poll = await open_poll(world, hours=3)
+    for _ in range(3):
         await world.env.advance_time(HOUR)
         await world.bot.tick()
     assert notices(world, poll) == [] and len(results_replies(world, poll)) == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.polls import OTHER, voter_key
+from bot.core.polls import OTHER
 from bot.interactions import UserError
 from tests.support.polls import create_poll, open_poll, poll_messages, replies_to, sql
 from tests.support.world import build_world, embed_text
@@ -36,7 +36,7 @@ def file_bytes(db_path: Path) -> bytes:
     return db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
 
 
-async def test_secret_poll_stores_no_user_ids_and_erases_its_salt_at_close(world, db_path):
+async def test_secret_poll_stores_no_user_ids_and_erases_its_key_material_at_close(world, db_path):
     poll = await open_poll(world, secret=True, hours=1)
     with_profile, without_profile = world.members[:2], world.members[2:]
     for member in with_profile:
@@ -47,10 +47,11 @@ async def test_secret_poll_stores_no_user_ids_and_erases_its_salt_at_close(world
     await world.members[3].click(poll, label="Not yet")  # a change of mind while open
     voters = {member.id for member in world.members}
 
-    [(poll_id, salt)] = sql(db_path, "SELECT id, salt FROM polls")
+    [(poll_id, salt, nonce, check)] = sql(db_path, "SELECT id, salt, ballot_nonce, ballot_check FROM polls")
     ballots = sql(db_path, "SELECT voter_key, position, stakeholder FROM poll_ballots")
     keys = {key for key, _, _ in ballots}
-    assert len(salt) == 32 and len(keys) == 4 and all(len(key) == 32 for key in keys)
+    assert salt is None and len(nonce) == 32 and len(check) == 32  # the poll's key itself is never stored
+    assert len(keys) == 4 and all(len(key) == 32 for key in keys)
     assert sorted((position, group or "") for _, position, group in ballots) == [
         (0, ""),
         (0, "civil-society"),
@@ -64,11 +65,13 @@ async def test_secret_poll_stores_no_user_ids_and_erases_its_salt_at_close(world
     await world.bot.tick()
 
     assert sql(db_path, "SELECT count(*) FROM poll_ballots") == [(0,)]
-    assert sql(db_path, "SELECT salt, closed_at IS NOT NULL FROM polls") == [(None, 1)]
+    assert sql(db_path, "SELECT salt, ballot_nonce, ballot_check, closed_at IS NOT NULL FROM polls") == [
+        (None, None, None, 1)
+    ]
     assert tables_holding(db_path, voters) == profile_tables
     assert tables_holding(db_path, {member.id for member in without_profile}) == set()
     on_disk = file_bytes(db_path)
-    assert salt not in on_disk and not any(key in on_disk for key in keys)
+    assert nonce not in on_disk and check not in on_disk and not any(key in on_disk for key in keys)
     # only the published counts remain (4 voters: every group under 3 is "other")
     assert sql(db_path, "SELECT grp, voters FROM poll_result_groups WHERE poll_id = ?", poll_id) == [(OTHER, 4)]
     [posted] = replies_to(world, poll)
@@ -104,13 +107,15 @@ async def test_a_burst_of_500_votes_counts_each_exactly_once(world, db_path, sec
     counts = await world.bot.store.poll_counts(poll)
     assert counts.voters == {"undeclared": 500}
     assert {position: counts.votes.get(("undeclared", position), 0) for position in range(3)} == {0: 250, 1: 250, 2: 0}
-    salt = await world.bot.store.poll_salt(poll.id)
+    seed = await world.bot.store.poll_ballot_seed(poll.id)
     await world.facilitator.slash(world.channel, "poll close", poll=1)
     text = embed_text((await world.members[0].slash(world.channel, "poll results", poll=1)).response.embeds[0])
     assert "Yes: 250 (50%)" in text and "No: 250 (50%)" in text and "Voters: 500" in text
     if secret:  # 500 ballots span many pages: none of their keys survives in the files (freed pages included)
         on_disk = file_bytes(db_path)
-        assert salt not in on_disk and not any(voter_key(salt, poll.id, user) in on_disk for user in users)
+        keys = world.bot.context.ballot_keys
+        assert seed.nonce not in on_disk and seed.check not in on_disk
+        assert not any(keys.voter_key(poll.id, seed, user) in on_disk for user in users)
 
 
 @pytest.mark.parametrize("secret", [False, True], ids=["open", "secret"])

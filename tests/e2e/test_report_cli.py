@@ -59,7 +59,7 @@ async def seed(db: Path) -> None:
             max_choices=1,
             now=T0 + timedelta(hours=30),
             closes_at=T0 + timedelta(hours=32),
-            salt=None,
+            ballot_seed=None,
         )
         await store.close_poll(poll.id, T0 + timedelta(hours=32))
         run = await store.claim_digest(GUILD, "before", BEFORE_AT, BEFORE_AT)

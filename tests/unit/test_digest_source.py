@@ -33,7 +33,7 @@ async def poll_closed_at(store: Store, closed_at: datetime) -> None:
         max_choices=1,
         now=closed_at - timedelta(hours=1),
         closes_at=closed_at,
-        salt=None,
+        ballot_seed=None,
     )
     assert await store.close_poll(poll.id, closed_at)
 

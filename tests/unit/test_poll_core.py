@@ -1,9 +1,7 @@
-"""Unit tests of the pure poll core: options, clicks, suppressed tallies, what is due, keyed hashes."""
+"""Unit tests of the pure poll core: options, clicks, suppressed tallies, what is due (keys: test_ballot_keys.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -19,11 +17,9 @@ from bot.core.polls import (
     aggregate,
     apply_click,
     clean_question,
-    new_salt,
     parse_options,
     results,
     suppress_small_groups,
-    voter_key,
 )
 from bot.render.wording import poll_problem
 
@@ -231,20 +227,3 @@ def test_failed_work_waits_for_its_retry_time():
     done = replace(closed, close_edited=True, results_message_id=5)
     assert due_actions([done], T0 + 9 * HOUR, HOUR) == []
     assert next_due([done], T0 + 9 * HOUR, HOUR) is None
-
-
-# --- secret ballots ---------------------------------------------------------------------------
-
-
-def test_voter_keys_depend_on_salt_poll_and_user():
-    salt = new_salt()
-    assert len(salt) == 32 and salt != new_salt()
-    key = voter_key(salt, 1, 42)
-    assert key == voter_key(salt, 1, 42)
-    assert len({key, voter_key(salt, 2, 42), voter_key(salt, 1, 43), voter_key(new_salt(), 1, 42)}) == 4
-
-
-def test_voter_key_is_the_documented_hmac_sha256_of_poll_and_user_under_the_salt():
-    """The README states the construction; anyone auditing a secret poll can recompute it from this."""
-    salt = bytes(range(32))
-    assert voter_key(salt, 12, 345) == hmac.new(salt, b"12:345", hashlib.sha256).digest()

@@ -144,6 +144,33 @@ def test_environment_overrides_the_file_with_prefix_and_nesting(tmp_path, monkey
     assert settings.session.title == "Enhanced cooperation: who does what?"
 
 
+def test_environment_text_is_read_as_each_key_expects(monkeypatch):
+    monkeypatch.setenv("CONCORD_DISCORD__GUILD_ID", "123456789012345678")
+    monkeypatch.setenv("CONCORD_DISCORD__FACILITATOR_ROLE", "2024")  # a role named with digits stays text
+    monkeypatch.setenv("CONCORD_POLLS__CLOSING_SOON", "90")  # whole seconds, as in the file
+    monkeypatch.setenv("CONCORD_DIGEST__BEFORE", "off")
+    monkeypatch.setenv("CONCORD_DIGEST__GRACE", "2h")
+    monkeypatch.setenv("CONCORD_PROFILES__EXPECTED_REGIONS", '["weog"]')
+    settings = Settings.load(None)
+    assert settings.discord.guild_id == 123456789012345678
+    assert settings.discord.facilitator_role == "2024"
+    assert settings.polls.closing_soon == timedelta(seconds=90)
+    assert settings.digest.before is None
+    assert settings.digest.grace == timedelta(hours=2)
+    assert settings.profiles.expected_regions == ("weog",)
+
+
+def test_durations_are_text_or_whole_seconds_and_zero_means_what_the_key_says(tmp_path):
+    settings = Settings.load(
+        write(tmp_path, "[polls]\nclosing_soon = 0\n[digest]\nbefore = 0\nafter = 5400\ngrace = 60\n")
+    )
+    assert settings.polls.closing_soon == timedelta(0)  # no closing-soon notice
+    assert settings.digest.before == timedelta(0)  # the before-session digest at the start
+    assert settings.digest.after == timedelta(hours=1, minutes=30)
+    assert settings.digest.grace == timedelta(minutes=1)
+    assert Settings.load(write(tmp_path, '[polls]\nclosing_soon = "off"\n')).polls.closing_soon == timedelta(0)
+
+
 def test_the_token_comes_only_from_discord_token_and_never_shows(tmp_path, monkeypatch):
     monkeypatch.setenv("CONCORD_TOKEN", "not-this-one")
     assert Settings.load(None).token is None
@@ -160,6 +187,16 @@ def test_the_token_comes_only_from_discord_token_and_never_shows(tmp_path, monke
         str(settings.token),
     ):
         assert "secret-token-value" not in shown
+
+
+def test_the_ballot_key_comes_only_from_concord_ballot_key_and_never_shows(monkeypatch):
+    assert Settings.load(None).ballot_key is None  # then the key file beside the database holds it
+    secret = bytes(range(32))
+    monkeypatch.setenv("CONCORD_BALLOT_KEY", secret.hex())
+    settings = Settings.load(None)
+    assert settings.ballot_key.get_secret_value() == secret
+    for shown in (repr(settings), str(settings), str(settings.model_dump()), settings.model_dump_json()):
+        assert secret.hex() not in shown and str(secret) not in shown and "ballot_key" not in shown
 
 
 @pytest.mark.parametrize("where", ["token = 'abc'\n", "[discord]\ntoken = 'abc'\n", "DISCORD_TOKEN = 'abc'\n"])
@@ -220,7 +257,7 @@ BAD_CONFIGS = {
         "duplicate stance label(s): Same",
     ),
     "negative guild id": ("[discord]\nguild_id = -1\n", "discord.guild_id", "greater than or equal to 0"),
-    "discord not a table": ("discord = 5\n", "discord", "valid dictionary"),
+    "discord not a table": ("discord = 5\n", "discord", "must be a table, not 5"),
     "database path is a folder": ('[database]\npath = "."\n', "database.path", "'.' is a folder"),
     "duration beyond reach": (
         '[polls]\nclosing_soon = "99999999999999d"\n',

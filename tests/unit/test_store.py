@@ -172,3 +172,31 @@ async def test_a_failed_transaction_is_rolled_back_and_the_store_stays_usable(st
     assert await store.get_profile(GUILD, USER) is None
     await store.set_profile(GUILD, USER, "academia", None, T0)
     assert (await store.get_profile(GUILD, USER)).stakeholder == "academia"
+
+
+async def test_the_ballot_nonce_migration_keeps_an_open_secret_polls_salt(tmp_path, db_path):
+    """A secret poll open across the upgrade keeps its salt (its ballots' key) until it closes."""
+    before = tmp_path / "before-006"
+    before.mkdir()
+    for number, path in available_migrations():
+        if number < 6:
+            (before / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    salt = bytes(range(32))
+    async with aiosqlite.connect(db_path) as db:
+        assert await migrate(db, before) == 5
+        await db.execute(
+            "INSERT INTO polls (guild_id, number, channel_id, created_by, question, secret, hide_results, "
+            "max_choices, created_at, closes_at, salt) VALUES (?, 1, 2, 3, 'Open?', 1, 1, 1, ?, ?, ?)",
+            (GUILD, "2026-01-01T00:00:00.000000Z", "2026-01-02T00:00:00.000000Z", salt),
+        )
+        await db.commit()
+    store = await open_store(DatabaseSettings(path=db_path))
+    try:
+        [poll] = await store.polls_with_due_work()
+        seed = await store.poll_ballot_seed(poll.id)
+        assert (seed.legacy_salt, seed.nonce, seed.check) == (salt, None, None)
+        assert await store.open_ballot_seeds() == {poll.id: seed}
+        assert await store.close_poll(poll.id, datetime(2026, 1, 2, tzinfo=UTC))
+        assert await store.poll_ballot_seed(poll.id) is None
+    finally:
+        await store.close()

@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from bot.core.polls import new_salt, voter_key
+from bot.core.ballot_keys import BallotKeys
 from bot.settings import DatabaseSettings
 from bot.store import SqliteStore, open_store
 
@@ -121,7 +121,8 @@ async def pauses(store, monkeypatch):
 
 
 async def secret_poll_with_ballots(store) -> int:
-    salt = new_salt()
+    keys = BallotKeys(bytes(range(32)))
+    seed = keys.new_seed()
     poll = await store.create_poll(
         guild_id=GUILD,
         channel_id=1,
@@ -134,10 +135,10 @@ async def secret_poll_with_ballots(store) -> int:
         max_choices=1,
         now=T0,
         closes_at=T0 + timedelta(hours=1),
-        salt=salt,
+        ballot_seed=seed,
     )
     for user, group in enumerate(GROUPS):
-        await store.cast_vote(GUILD, poll.id, voter_key(salt, poll.id, user), user % 2, group, T0)
+        await store.cast_vote(GUILD, poll.id, keys.voter_key(poll.id, seed, user), user % 2, group, T0)
     return poll.id
 
 

@@ -381,6 +381,10 @@ async def test_tick_survives_a_discord_failure_and_retries_later(acc):
 # ----------------------------------------------------------------------------- secrecy and groups
 
 
+#: The columns that hold a secret poll's key material while it is open (a nonce, or a salt before ballot keys).
+KEY_MATERIAL = ("salt", "nonce", "hash", "ballot_check")
+
+
 def _values_in(db: dict[str, Any], pick: Any) -> list[Any]:
     return [
         row[i]
@@ -409,8 +413,8 @@ async def test_secret_ballot_keeps_no_user_ids_and_erases_the_salt_at_close(acc,
     db = acc_db(acc_db_path)
     for v in voters:
         assert not _mentions_id(db, v.id), f"voter id {v.id} stored while the secret poll is open"
-    secret_bits = _values_in(db, lambda column: "salt" in column.lower() or "hash" in column.lower())
-    assert secret_bits, "expected a per-poll salt and keyed hashes while open"
+    secret_bits = _values_in(db, lambda column: any(word in column.lower() for word in KEY_MATERIAL))
+    assert secret_bits, "expected a per-poll nonce (or salt) and keyed hashes while open"
     await acc.fac.slash(acc.channel, "poll close", poll=1)
     text = acc.text(replies(acc, poll)[0])
     assert "67%" in text and "33%" in text, text
@@ -418,7 +422,7 @@ async def test_secret_ballot_keeps_no_user_ids_and_erases_the_salt_at_close(acc,
     everything = _everything(db)
     for bit in secret_bits:
         assert bit not in everything, "salt / keyed hashes must be erased at close"
-    assert not _values_in(db, lambda column: "salt" in column.lower())
+    assert not _values_in(db, lambda column: any(word in column.lower() for word in KEY_MATERIAL))
     for v in voters:
         assert not _mentions_id(db, v.id)
 
@@ -429,7 +433,7 @@ async def test_secret_ballot_leaves_no_recoverable_salt_in_the_files(acc, acc_db
     for v in acc.members(3, prefix="secret"):
         await vote(acc, v, poll, "Approve")
     db = acc_db(acc_db_path)
-    salts = _values_in(db, lambda column: "salt" in column.lower())
+    salts = _values_in(db, lambda column: any(word in column.lower() for word in ("salt", "nonce")))
     assert salts
     await acc.fac.slash(acc.channel, "poll close", poll=1)
     raw = b"".join(p.read_bytes() for p in acc_db_path.parent.glob(acc_db_path.name + "*"))
