@@ -1,8 +1,10 @@
-"""`python -m bot report`: a server's digest rendered offline from the database (Markdown, HTML, JSON, CSV).
+"""`python -m bot report`: a server's digest rendered offline from the database (Markdown, HTML, JSON, CSV),
+or its discussion in Pol.is's export layout (one folder per theme).
 
 `--kind before|after|weekly` reproduces the latest digest of that kind this server posted, as of
 the moment its content was taken (so the report says what the panel saw); when none was posted
-yet, and for `--kind now`, the digest is taken as of now.
+yet, and for `--kind now`, the digest is taken as of now. The Pol.is export is taken as of the same
+moment (statements written and reactions given by then).
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from pathlib import Path
 import discord
 
 from bot.core.digest import Digest, DigestSource, build_digest
+from bot.core.polis import PolisSource
 from bot.settings import Settings
 from bot.store import Store, open_store
 
 KINDS = ("before", "after", "weekly", "now")
-FORMATS = ("markdown", "html", "json", "csv")
+FORMATS = ("markdown", "html", "json", "csv", "polis")
+# What the formats that write several files write: they need --out DIR.
+FOLDERS = {"csv": "two files", "polis": "a folder per theme"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,10 +35,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report.add_argument("--kind", choices=KINDS, default="now", help="which digest (default: now)")
     report.add_argument("--format", choices=FORMATS, default="markdown", help="output format (default: markdown)")
     report.add_argument(
-        "--out", default=None, help="output file (default: standard output); for csv, a directory (required)"
+        "--out", default=None, help="output file (default: standard output); for csv and polis, a directory (required)"
     )
     report.add_argument(
-        "--at", type=_moment, default=None, help="report as of this ISO 8601 time with offset (default: now)"
+        "--at",
+        type=_moment,
+        default=None,
+        help="report as of this ISO 8601 time with offset (default: now); for polis, the statements and reactions then",
     )
     report.set_defaults(handler=run_report)
 
@@ -50,8 +58,9 @@ def _moment(text: str) -> datetime:
 
 def run_report(args: argparse.Namespace) -> int:
     settings = Settings.load(args.config)
-    if args.format == "csv" and not args.out:
-        print("concord report: --format csv writes two files: give a directory with --out DIR", file=sys.stderr)
+    if args.format in FOLDERS and not args.out:
+        what = FOLDERS[args.format]
+        print(f"concord report: --format {args.format} writes {what}: give a directory with --out DIR", file=sys.stderr)
         return 2
     if not Path(settings.database.path).exists():
         print(f"concord report: no database at {settings.database.path} (check --config)", file=sys.stderr)
@@ -65,6 +74,9 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         now = args.at or discord.utils.utcnow()
         as_of = await _as_of(store, args.guild, args.kind, now)
         slugs = [theme.slug for theme in settings.themes]
+        if args.format == "polis":
+            _write_polis(Path(args.out), settings, await store.polis_source(args.guild, slugs, as_of), args.guild)
+            return 0
         source = await store.digest_source(args.guild, slugs, as_of)
     finally:
         await store.close()
@@ -103,6 +115,21 @@ def _write_csv(directory: Path, settings: Settings, source: DigestSource, as_of:
         path = directory / name
         path.write_text(text, encoding="utf-8", newline="")
         print(f"wrote {path}", file=sys.stderr)
+
+
+def _write_polis(directory: Path, settings: Settings, source: PolisSource, guild_id: int) -> None:
+    """Pol.is's four files for each theme, into `directory/<slug>/` (created if needed)."""
+    from bot.core.polis import polis_export
+    from bot.render.report.polis_files import polis_files
+
+    if not source.statements and not source.reactions:
+        print(f"concord report: note: no statements or reactions recorded for guild {guild_id}", file=sys.stderr)
+    for conversation in polis_export(settings, source):
+        folder = directory / conversation.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in polis_files(conversation).items():
+            (folder / name).write_text(text, encoding="utf-8", newline="")
+        print(f"wrote {folder}", file=sys.stderr)
 
 
 def render(digest: Digest, fmt: str, out: Path | None) -> str:

@@ -19,6 +19,7 @@ from bot.core.ballot_keys import BallotSeed
 from bot.core.consensus import Reacted, Reaction, StatementVotes
 from bot.core.digest import DigestSource, PostedDigest
 from bot.core.models import HistoryEntry, Position, Profile, Statement
+from bot.core.polis import PolisSource
 from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo
 from bot.core.schedule import DeliveryError, DigestKind, RunState
 
@@ -134,6 +135,12 @@ class StatementStore(Protocol):
 
     async def current_statements(self, guild_id: int, statement_ids: Sequence[int]) -> dict[int, Statement]:
         """These statements of this server that are current, by id."""
+        ...
+
+    async def polis_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> PolisSource:
+        """What the Pol.is export of these themes as of `until` is built from, read as one snapshot: every
+        statement written by then (current or not), each member's latest reaction by then, when each person
+        first appeared in the server (at any time, so export ids never change) and the profiles as of then."""
         ...
 
 

@@ -16,7 +16,9 @@ DISCORD_FREE = [
     "bot.render.report.html_page",
     "bot.render.report.json_data",
     "bot.render.report.csv_files",
+    "bot.render.report.polis_files",
     "bot.core.export",
+    "bot.core.polis",
 ]
 BLOCK_DISCORD = """
 import importlib, importlib.abc, sys
