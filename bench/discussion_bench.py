@@ -47,18 +47,19 @@ REACTIONS = tuple(Reaction)
 #: counts what the store counts, so the two cannot drift apart unnoticed.
 BARE_AGGREGATE = """
     SELECT cs.id AS statement_id, cs.number, r.stakeholder AS grp,
-           sum(r.reaction = 'agree') AS agrees, sum(r.reaction = 'disagree') AS disagrees,
-           sum(r.reaction = 'pass') AS passes
+           count(*) FILTER (WHERE r.reaction = 'agree') AS agrees,
+           count(*) FILTER (WHERE r.reaction = 'disagree') AS disagrees,
+           count(*) FILTER (WHERE r.reaction = 'pass') AS passes
     FROM current_statements cs JOIN reactions r ON r.statement_id = cs.id
     WHERE cs.guild_id = ? AND cs.theme = ?
     GROUP BY cs.id, r.stakeholder
-    ORDER BY cs.id
+    ORDER BY cs.id, r.stakeholder
 """
 #: The candidates query of `discussion_candidates`, for its plan.
 CANDIDATES = """
     SELECT cs.id, cs.number, cs.agrees, cs.disagrees, cs.passes FROM current_statements cs
     WHERE cs.guild_id = ? AND cs.theme = ? AND cs.author_id != ?
-      AND NOT EXISTS (SELECT 1 FROM reactions r WHERE r.statement_id = cs.id AND r.user_id = ?)
+      AND cs.id NOT IN (SELECT r.statement_id FROM reactions r WHERE r.guild_id = ? AND r.user_id = ?)
     ORDER BY cs.number
 """
 
@@ -181,7 +182,7 @@ def bare(db: sqlite3.Connection) -> Clock:
 def print_plans(db: sqlite3.Connection) -> None:
     for name, sql, args in (
         ("theme_votes", BARE_AGGREGATE, (GUILD, THEME)),
-        ("discussion_candidates", CANDIDATES, (GUILD, THEME, 7, 7)),
+        ("discussion_candidates", CANDIDATES, (GUILD, THEME, 7, GUILD, 7)),
     ):
         print(f"EXPLAIN QUERY PLAN {name}:")
         for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", args):
