@@ -148,17 +148,19 @@ def plan_discussion(
     featured = rng.choice(THEMES)
     reform_side = _group_of(rng, ready, "reform", exclude="")
     sides = (reform_side, _group_of(rng, ready, "keep", exclude=reform_side))
-    readers: list[tuple[str, Participant, tuple[datetime, datetime]]] = []
+    first: list[tuple[str, Participant]] = []  # (theme, reader) before the session
+    joining: list[tuple[str, Participant]] = []  # (theme, reader) first after it
     for theme in THEMES:
         if theme == featured:
             pairs = [*_pick(rng, ready, sides[0], "reform", 2), *_pick(rng, ready, sides[1], "keep", 2)]
-            others = _groups(rng, ready, exclude=set(sides), count=2)
-            readers += [(theme, person, before) for person in [*pairs, others[0]]]
-            readers.append((theme, others[1], after))
+            third, fourth = _groups(rng, ready, exclude=set(sides), count=2)
+            first += [(theme, person) for person in [*pairs, third]]
+            joining.append((theme, fourth))
         else:
-            readers += [(theme, person, before) for person in _groups(rng, ready, exclude=set(), count=READERS)]
-    timed = [(_when(rng, person, window), theme, person, window is after) for theme, person, window in readers]
-    timed += [(_when(rng, person, after), theme, person, True) for theme, person, window in readers if window is before]
+            first += [(theme, person) for person in _groups(rng, ready, exclude=set(), count=READERS)]
+    timed = [(_when(rng, person, before), theme, person, False) for theme, person in first]
+    timed += [(_when(rng, person, after), theme, person, True) for theme, person in joining]
+    timed += [(_when(rng, person, after), theme, person, True) for theme, person in first]  # they come back
     sessions = _react(sorted(timed, key=lambda item: (item[0], item[1], item[2].handle)), statements, rng)
     return Discussion(statements, tuple(sessions), featured, sides)
 
