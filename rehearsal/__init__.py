@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.settings import Settings
 from rehearsal.digests import CHARTS_DIR, DIGESTS_DIR, DigestsChapter
+from rehearsal.discussion import DiscussionChapter
 from rehearsal.polls import PollsChapter
 from rehearsal.positions import PositionsChapter
 from rehearsal.record import write_record
@@ -41,11 +42,15 @@ def default_chapters(roster: tuple[Participant, ...] = ROSTER) -> list[Chapter]:
     """The rehearsal's chapters, in the order their same-time steps and their finish() run.
 
     Digests come after polls so that the digests' record section can quote the polls' results,
-    and before the tallies, whose step at the close is the last of the timeline.
+    and before the tallies, whose step at the close is the last of the timeline. The discussion
+    reads the positions script's moves (planned first) and checks the digests' common ground, so
+    it is given both; its steps come before the digests' at the same moment.
     """
     positions = PositionsChapter(roster)
+    digests = DigestsChapter()
+    discussion = DiscussionChapter(lambda: positions.moves, digests, roster)
     tallies = TallyChapter(positions.expected)
-    return [positions, PollsChapter(roster), DigestsChapter(), tallies]
+    return [positions, PollsChapter(roster), discussion, digests, tallies]
 
 
 def demo_settings(out_dir: Path) -> Settings:

@@ -18,6 +18,7 @@ groups are given. Pure functions over counts; the store aggregates the counts in
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
@@ -157,12 +158,35 @@ def consensus(statement: StatementVotes, groups: Sequence[str]) -> Consensus:
 def common_ground(statements: Sequence[StatementVotes], groups: Sequence[str], limit: int) -> list[Consensus]:
     """Statements with reactions from at least COMMON_GROUPS of `groups`, highest GIC first.
 
-    Ties: more groups reacted, then more reactions, then the lower number.
+    Ties: more groups reacted, then more reactions, then the lower number. Every statement is
+    ranked on plain numbers and only the `limit` shown become Consensus records (a theme can have
+    thousands of statements; `/<slug> bridges` shows five).
     """
-    scored = [consensus(statement, groups) for statement in statements]
-    eligible = [item for item in scored if len(item.reacted) >= COMMON_GROUPS]
-    eligible.sort(key=lambda item: (-item.gic, -len(item.reacted), -item.reactions, item.statement.number))
-    return eligible[:limit]
+    ranked_keys = []
+    for statement in statements:
+        gic, reacted, reactions = _gic(statement, groups)
+        if reacted >= COMMON_GROUPS:
+            ranked_keys.append(((-gic, -reacted, -reactions, statement.number), statement))
+    return [consensus(statement, groups) for _, statement in heapq.nsmallest(limit, ranked_keys, key=_first)]
+
+
+def _gic(statement: StatementVotes, groups: Sequence[str]) -> tuple[float, int, int]:
+    """GIC over `groups`, how many of them reacted and their reactions: what `consensus` computes,
+    in the same order of operations (so the same floats), without building its record."""
+    gic = 1.0
+    reacted = reactions = 0
+    for group in groups:
+        votes = statement.by_group.get(group)
+        total = votes.total if votes is not None else 0
+        gic *= ((votes.agrees if votes is not None else 0) + 1) / (total + 2)
+        if total:
+            reacted += 1
+            reactions += total
+    return gic, reacted, reactions
+
+
+def _first(item: tuple[tuple[float | int, ...], StatementVotes]) -> tuple[float | int, ...]:
+    return item[0]
 
 
 def divide(statement: StatementVotes, groups: Sequence[str]) -> Divide | None:
@@ -180,10 +204,28 @@ def divide(statement: StatementVotes, groups: Sequence[str]) -> Divide | None:
 
 
 def divides(statements: Sequence[StatementVotes], groups: Sequence[str], limit: int) -> list[Divide]:
-    """Statements where groups differ most, largest gap first (ties: more reactions, then the lower number)."""
-    found = [item for statement in statements if (item := divide(statement, groups)) is not None and item.gap > 0]
-    found.sort(key=lambda item: (-item.gap, -item.statement.overall.total, item.statement.number))
-    return found[:limit]
+    """Statements where groups differ most, largest gap first (ties: more reactions, then the lower number).
+
+    As in `common_ground`, only the `limit` shown become Divide records."""
+    ranked_keys = []
+    for statement in statements:
+        gap = _gap(statement, groups)
+        if gap is not None and gap > 0:
+            ranked_keys.append(((-gap, -statement.overall.total, statement.number), statement))
+    found = [divide(statement, groups) for _, statement in heapq.nsmallest(limit, ranked_keys, key=_first)]
+    return [item for item in found if item is not None]
+
+
+def _gap(statement: StatementVotes, groups: Sequence[str]) -> float | None:
+    """The gap `divide` finds, on plain numbers (None where fewer than DIVIDE_GROUPS groups qualify)."""
+    agreements = [
+        votes.agreement()
+        for group in groups
+        if (votes := statement.by_group.get(group)) is not None and votes.total >= DIVIDE_REACTIONS
+    ]
+    if len(agreements) < DIVIDE_GROUPS:
+        return None
+    return max(agreements) - min(agreements)
 
 
 # --- what a ranking is about -------------------------------------------------------------------

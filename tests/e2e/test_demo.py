@@ -18,10 +18,13 @@ import pytest
 from matplotlib.image import imread
 
 from bot.cli import main
+from bot.core.consensus import Reaction
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS
 from bot.settings import PollSettings, Settings
+from cogs.themes._cog import BRIDGES_SHOWN, DIVIDES_SHOWN
 from rehearsal import DEFAULT_SEED, DemoResult, run_demo
 from rehearsal.ballots import final_counts, plan_polls
+from rehearsal.reactions import ScriptStatement, bridging, plan_discussion, reaction, standing
 from rehearsal.rehearsal import discord_times
 from rehearsal.roster import ROSTER
 from rehearsal.script import LATER_CHANGES, SESSION_CHANGES, WITHDRAWALS, final_positions, plan_positions
@@ -128,7 +131,14 @@ def test_demo_command_prints_the_tallies_and_repeats_itself_exactly(rehearsed, t
     assert "Poll #1: Should the IGF host enhanced cooperation? — Yes " in printed
     assert "with 5 digests (Markdown and HTML) and 7 charts" in printed
 
+    assert "Discussion: " in printed and "`/<theme> bridges` matches the script on every theme" in printed
+
     assert _read(tmp_path / "b" / "record.md") == rehearsed.record
+    # The bot's discuss service draws from the rehearsal's seed: the statements came in the same order.
+    shown = (
+        "SELECT s.number, h.reaction FROM reaction_history h JOIN statements s ON s.id = h.statement_id ORDER BY h.id"
+    )
+    assert stored(tmp_path / "b" / "concord.db", shown) == stored(rehearsed.result.database, shown)
     written = sorted(path.relative_to(rehearsed.out) for path in rehearsed.result.files)
     assert written == sorted(path.relative_to(tmp_path / "b") for path in (tmp_path / "b").glob("*/*.*"))
     for path in written:
@@ -361,3 +371,142 @@ def test_discord_timestamps_read_as_baku_time_in_the_record():
     text = discord_times(f"closes <t:{soon}:R> (<t:{soon}:F>)", calendar, calendar.starts_at)
     assert text == "closes in 60 minutes (8 November 2012 10:00)"
     assert discord_times(f"<t:{soon}:R>", calendar, calendar.starts_at - timedelta(days=3)) == "in 3 days"
+
+
+# --- discussion -------------------------------------------------------------------------------------
+
+COMMON_LINE = re.compile(r"^Common ground: (?P<common>.+); where groups divide: (?P<divides>.+?)\. ")
+
+
+def script_discussion(seed: int = DEFAULT_SEED):
+    """The positions and discussion scripts as the rehearsal plans them (each chapter's own stream)."""
+    settings = Settings.load(None)
+    calendar = Calendar.from_session(settings.session)
+    moves = plan_positions(ROSTER, calendar, Random(f"{seed}:positions"))
+    return settings, calendar, plan_discussion(ROSTER, moves, calendar, Random(f"{seed}:discussion"))
+
+
+def _listed(cell: str) -> list[int]:
+    return [] if cell == "none" else [int(item.strip().lstrip("#")) for item in cell.split(",")]
+
+
+def test_the_before_and_after_digests_show_common_ground_and_where_groups_divide(rehearsed):
+    for stem in ("2012-11-07-before", "2012-11-09-after"):
+        markdown, html = (
+            _read(rehearsed.out / "digests" / f"{stem}.md"),
+            _read(rehearsed.out / "digests" / f"{stem}.html"),
+        )
+        assert "### Common ground" in markdown and "### Where groups divide" in markdown, stem
+        assert "<h3>Common ground</h3>" in html and "<h3>Where groups divide</h3>" in html, stem
+        assert re.search(r"^  \S.* \d+ of \d+ agree", markdown, re.MULTILINE), stem
+
+
+def test_the_record_lists_each_themes_common_ground_as_the_script_gives_it(rehearsed):
+    """The record quotes `/<slug> bridges` at the close; its numbers are what the script alone gives."""
+    settings, calendar, discussion = script_discussion()
+    record = rehearsed.record
+    assert "## Discussion: common ground and where groups divide" in record
+    for theme in DEFAULT_THEMES:
+        block = _bridges_block(record, theme["slug"])
+        found = next(COMMON_LINE.match(line) for line in block if line.startswith("Common ground: "))
+        common, split = standing(
+            discussion,
+            theme["slug"],
+            calendar.closes,
+            settings.profiles.expected_stakeholders,
+            common_limit=BRIDGES_SHOWN,
+            divide_limit=DIVIDES_SHOWN,
+        )
+        assert _listed(found["common"]) == [item.argument.number for item in common] != []
+        assert _listed(found["divides"]) == [item.argument.number for item in split]
+        assert any(line.startswith(f"> **Common ground — {theme['title']}**") for line in block)
+    wide = re.search(
+        r"on (?P<theme>[^,]+), #(?P<number>\d+) bridges (?P<groups>\d+) stakeholder groups, "
+        r"and #\d+ divides (?P<high>.+) and (?P<low>.+)$",
+        record,
+        re.MULTILINE,
+    )
+    assert wide and int(wide["groups"]) >= 4
+
+
+def _bridges_block(record: str, slug: str) -> list[str]:
+    lines = record.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"### /{slug} bridges — "))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("#"))
+    return lines[start:end]
+
+
+def test_the_store_holds_exactly_the_scripts_reactions(rehearsed):
+    _, _, discussion = script_discussion()
+    scripted = Counter(
+        (number, reaction.value) for session in discussion.sessions for number, reaction in session.reactions.items()
+    )
+    stored_reactions = stored(
+        rehearsed.result.database,
+        "SELECT s.number, r.reaction FROM reactions r JOIN statements s ON s.id = r.statement_id",
+    )
+    assert Counter(stored_reactions) == scripted and sum(scripted.values()) == discussion.clicks > 300
+    history = stored(
+        rehearsed.result.database,
+        "SELECT count(*), count(DISTINCT statement_id || ':' || user_id) FROM reaction_history",
+    )
+    assert history == [(discussion.clicks, discussion.clicks)]  # every statement shown once to each reader
+
+
+def test_the_discussion_script_reads_every_current_statement_of_others_once():
+    _, calendar, discussion = script_discussion()
+    statements = discussion.statements
+    assert list(statements) == list(range(1, len(statements) + 1))
+    weighed: set[tuple[str, int]] = set()
+    for session in discussion.sessions:
+        on_theme = {
+            number
+            for number, statement in statements.items()
+            if statement.theme == session.theme
+            and statement.current_before(session.at)
+            and statement.author != session.reader
+            and (session.reader.handle, number) not in weighed
+        }
+        assert set(session.reactions) == on_theme != set()
+        weighed |= {(session.reader.handle, number) for number in session.reactions}
+    assert {s.after_session for s in discussion.sessions} == {False, True}
+    assert all(calendar.opens < s.at < calendar.closes for s in discussion.sessions)
+    assert 300 < discussion.clicks < 600  # a few hundred clicks keep the rehearsal quick
+    _, _, again = script_discussion()
+    assert again == discussion  # seeded: the same every time
+
+
+@pytest.mark.parametrize("seed", [DEFAULT_SEED, 1, 2, 3, 4, 5, 6, 7])
+def test_on_any_seed_an_argument_bridges_four_groups_and_groups_divide(seed):
+    settings, calendar, discussion = script_discussion(seed)
+    groups = settings.profiles.expected_stakeholders
+    before_digest = calendar.starts_at - settings.digest.before
+    after_digest = calendar.ends_at + settings.digest.after
+    for moment in (before_digest, after_digest, calendar.closes):
+        found = [
+            standing(discussion, t["slug"], moment, groups, common_limit=BRIDGES_SHOWN, divide_limit=DIVIDES_SHOWN)
+            for t in DEFAULT_THEMES
+        ]
+        assert all(common for common, _ in found) and any(split for _, split in found)
+    common, split = standing(
+        discussion, discussion.featured, calendar.closes, groups, common_limit=BRIDGES_SHOWN, divide_limit=DIVIDES_SHOWN
+    )
+    assert bridging(common) and split
+    assert {split[0].divide.high.group, split[0].divide.low.group} == set(discussion.sides)
+
+
+def test_the_reaction_rule_follows_camp_stance_and_author():
+    by_name = {person.name: person for person in ROSTER}
+    reform, keep, middle = by_name["Amina Wanjiru"], by_name["Ingrid Svensson"], by_name["Leyla Mammadova"]
+    colleague = by_name["Kwame Asante"]  # government, like Ingrid
+
+    def said(author, stance):
+        return ScriptStatement(1, "existing", author, "text", stance, calendar_start, None)
+
+    calendar_start = Calendar.from_session(Settings.load(None).session).opens
+    assert reaction(keep, said(reform, "sufficient")) is Reaction.AGREE  # her camp's stance
+    assert reaction(keep, said(middle, "develop")) is Reaction.AGREE  # the middle ground
+    assert reaction(keep, said(by_name["Ngozi Eze"], "lacking")) is Reaction.DISAGREE  # the other side
+    assert reaction(keep, said(colleague, "lacking")) is Reaction.PASS  # ... unless a colleague of her group says it
+    assert reaction(middle, said(reform, "lacking")) is Reaction.PASS  # the middle camp hears both sides out
+    assert reaction(reform, said(keep, "undecided")) is Reaction.PASS
