@@ -153,15 +153,14 @@ class StatementQueries(StoreBase):
 
     async def theme_votes(self, guild_id: int, theme: str) -> list[StatementVotes]:
         """Every current statement on the theme that has reactions, counted overall and by each reacting
-        member's current stakeholder group: one aggregate query. It reads `reactions_by_group`
-        (migration 007) in its order, and the ORDER BY is the GROUP BY's, so nothing is sorted."""
+        member's current stakeholder group: one read of `reaction_counts` (migration 010), the counts
+        the triggers on `reactions` keep in step, one row per statement and group, in key order."""
         rows = await self._read_all(
-            f"""
-            SELECT cs.id AS statement_id, cs.number, r.stakeholder AS grp, {_SUMS}
-            FROM current_statements cs JOIN reactions r ON r.statement_id = cs.id
+            """
+            SELECT cs.id AS statement_id, cs.number, nullif(c.grp, '') AS grp, c.agrees, c.disagrees, c.passes
+            FROM current_statements cs JOIN reaction_counts c ON c.statement_id = cs.id
             WHERE cs.guild_id = ? AND cs.theme = ?
-            GROUP BY cs.id, r.stakeholder
-            ORDER BY cs.id, r.stakeholder
+            ORDER BY cs.id, c.grp
             """,
             (guild_id, theme),
         )
