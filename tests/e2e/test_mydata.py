@@ -49,13 +49,13 @@ async def seeded(world: World):
     await react(world, world.members[1], zofia.id, "agree")
     open_ballot = await open_poll(world, hours=2, hide_results=False)
     secret = await open_poll(world, hours=2, secret=True)
-    mine = await open_poll(world, hours=2, question="Zofia's own poll?", actor=zofia)
+    await open_poll(world, hours=2, question="Zofia's own poll?", actor=zofia)
     await zofia.click(open_ballot, label="Yes")
     await bob.click(open_ballot, label="No")
     await zofia.click(secret, label="Yes")
     await bob.click(secret, label="No")
     await world.members[2].click(secret, label="No")
-    return zofia, bob, secret, mine
+    return zofia, bob
 
 
 async def export_of(world: World, member) -> dict:
@@ -67,7 +67,7 @@ async def export_of(world: World, member) -> dict:
 
 
 async def test_export_holds_exactly_the_callers_data(world, db_path):
-    zofia, bob, _, _ = await seeded(world)
+    zofia, bob = await seeded(world)
     other = build_world(world.env, name="Another forum")
     twin = other.guild.add_member(zofia.user)  # the same person in another server
     data = await export_of(world, zofia)
@@ -105,7 +105,7 @@ async def test_export_holds_exactly_the_callers_data(world, db_path):
 
 
 async def test_delete_asks_first_and_only_the_caller_can_answer(world, db_path):
-    zofia, bob, _, _ = await seeded(world)
+    zofia, bob = await seeded(world)
     asked = await zofia.slash(world.channel, "mydata delete")
     assert asked.ephemeral
     assert "not edited" in asked.response.content and "secret ballots" in asked.response.content
@@ -120,14 +120,22 @@ async def test_delete_asks_first_and_only_the_caller_can_answer(world, db_path):
 
 
 async def test_delete_leaves_no_trace_in_the_files_tallies_bridges_or_digests(world, db_path):
-    zofia, bob, secret, mine = await seeded(world)
+    zofia, bob = await seeded(world)
     assert traces(db_path, zofia.id, NAME)  # the scan finds her before
+    [(poll_id,)] = sql(db_path, "SELECT id FROM polls WHERE secret = 1")
+    keys, seed = world.bot.context.ballot_keys, await world.bot.store.poll_ballot_seed(poll_id)
+    assert seed is not None
+    her_key = keys.voter_key(poll_id, seed, zofia.id)
+    assert sql(db_path, "SELECT count(*) FROM poll_ballots WHERE voter_key = ?", her_key) == [(1,)]
     asked = await zofia.slash(world.channel, "mydata delete")
     done = await zofia.click(asked.response, label="Delete my data")
     assert "no longer holds any data about you" in done.response.content
 
     assert traces(db_path, zofia.id, NAME) == []
     assert sql(db_path, "SELECT created_by FROM polls WHERE number = 3") == [(0,)]
+    # her secret ballot: still there, under a key nothing leads to from her
+    assert sql(db_path, "SELECT count(*) FROM poll_ballots WHERE voter_key = ?", her_key) == [(0,)]
+    assert sql(db_path, "SELECT count(DISTINCT voter_key), count(*) FROM poll_ballots") == [(3, 3)]
     # tallies, bridges, digests: she is gone, the others stay
     store, guild = world.bot.store, world.guild.id
     assert await store.stance_counts(guild, "gaps") == {("some", "government"): 1, ("none", None): 1}
@@ -150,7 +158,7 @@ async def test_delete_leaves_no_trace_in_the_files_tallies_bridges_or_digests(wo
 
 
 async def test_delete_in_one_server_leaves_the_other_untouched(world, db_path):
-    zofia, _, _, _ = await seeded(world)
+    zofia, _ = await seeded(world)
     other = build_world(world.env, name="Another forum")
     there = other.guild.add_member(world.env.create_user("zofia-elsewhere"))
     await other.members[0].slash(other.channel, "gaps position", stance="some", rationale="Elsewhere.")
