@@ -88,3 +88,20 @@ def test_erase_without_a_database_is_one_line(tmp_path, capsys):
     config.write_text(f'[database]\npath = "{tmp_path / "missing.db"}"\n')
     assert main(["erase", "--config", str(config), "--guild", "1", "--user", "2"]) == 2
     assert "no database at" in capsys.readouterr().err
+
+
+async def test_erasure_overwrites_freed_pages_even_where_sqlite_does_not_by_default(tmp_path):
+    """This machine's SQLite overwrites deleted content by default; many builds do not. The erasure
+    turns `secure_delete` on itself, so the scan above holds wherever the bot runs."""
+    db = tmp_path / "concord.db"
+    await seed(db)
+    store = await open_store(DatabaseSettings(path=db))
+    try:
+        writer = store.db  # type: ignore[attr-defined]
+        await writer.execute("PRAGMA secure_delete = OFF")
+        await store.erase_member(GUILD, GONE, None)
+        async with writer.execute("PRAGMA secure_delete") as cursor:
+            assert (await cursor.fetchone())[0] == 1
+    finally:
+        await store.close()
+    assert db_rows(db, "SELECT count(*) FROM positions WHERE guild_id = ? AND user_id = ?", GUILD, GONE) == [(0,)]
