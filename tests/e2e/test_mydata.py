@@ -166,3 +166,12 @@ async def test_delete_in_one_server_leaves_the_other_untouched(world, db_path):
     asked = await zofia.slash(world.channel, "mydata delete")
     await zofia.click(asked.response, label="Delete my data")
     assert sql(db_path, "SELECT count(*) FROM positions WHERE guild_id = ?", other.guild.id) == [(2,)]
+
+
+async def test_a_member_with_nothing_stored_gets_an_empty_export_and_a_plain_answer(world):
+    newcomer = world.members[3]
+    data = await export_of(world, newcomer)
+    assert data["profile"] is None and data["positions"] == [] and data["statements"] == []
+    asked = await newcomer.slash(world.channel, "mydata delete")
+    done = await newcomer.click(asked.response, label="Delete my data")
+    assert "held no data about you" in done.response.content
