@@ -12,6 +12,7 @@ async def load_cogs(bot: commands.Bot, ctx: Context) -> None:
     """One ThemeCog per configured theme, then the cross-theme cogs."""
     from cogs.digests import DigestCog
     from cogs.help import HelpCog
+    from cogs.mydata import MyDataCog
     from cogs.polls import PollCog
     from cogs.profile import ProfileCog
     from cogs.themes import DiscussService, ThemeCog, ThemeDirectory
@@ -24,3 +25,4 @@ async def load_cogs(bot: commands.Bot, ctx: Context) -> None:
     await bot.add_cog(PollCog(bot, ctx))
     await bot.add_cog(DigestCog(bot, ctx))
     await bot.add_cog(HelpCog(bot, ctx))
+    await bot.add_cog(MyDataCog(bot, ctx))

@@ -11,6 +11,7 @@ the log truncation after a secret poll's seal wait for it (see `polls.py`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -20,6 +21,8 @@ from typing import Self
 import aiosqlite
 
 from bot.migrate import migrate
+
+log = logging.getLogger(__name__)
 
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -131,6 +134,34 @@ class StoreBase:
         """
         async with self._read_lock:
             yield self.reader
+
+    async def _secure_delete(self, db: aiosqlite.Connection) -> None:
+        """Overwrite deleted secret-ballot content with zeros instead of leaving it in free pages.
+
+        A setting of the writer connection only: the reader never deletes anything.
+        """
+        if not self._secure_delete_on:
+            await db.execute("PRAGMA secure_delete = ON")
+            self._secure_delete_on = True
+
+    async def _truncate_log(self) -> None:
+        """Copy the write-ahead log into the database and empty it, so no old page (keys, ballots) stays in it.
+
+        The checkpoint waits for every reader to leave the log, so it takes the reader's lock too: this
+        store's reader then holds no read transaction (it never keeps one outside the lock) and cannot
+        stop it. Another process reading the file (a backup tool) can stop the checkpoint short; then
+        old pages may stay in the log until a later checkpoint, which the operator must be told.
+        """
+        async with (
+            self._write_lock,
+            self._read_lock,
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor,
+        ):
+            busy, _, _ = await cursor.fetchone() or (0, 0, 0)
+        if busy:
+            log.warning(
+                "write-ahead log not truncated (another reader?): erased ballots or member data may linger in it"
+            )
 
     async def _read_one(self, sql: str, params: Sequence[object] = ()) -> aiosqlite.Row | None:
         """The first row of a one-statement read on the reader."""

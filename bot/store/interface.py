@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.core.ballot_keys import BallotSeed
+from bot.core.ballot_keys import BallotKeys, BallotSeed
 from bot.core.consensus import Reacted, Reaction, StatementVotes
 from bot.core.digest import DigestSource, PostedDigest
+from bot.core.member_data import Erased, MemberData
 from bot.core.models import HistoryEntry, Position, Profile, Statement
 from bot.core.polis import PolisSource
 from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo
@@ -338,7 +339,25 @@ class CommandSyncStore(Protocol):
         ...
 
 
-class Store(ProfileStore, PositionStore, StatementStore, PollStore, DigestStore, CommandSyncStore, Protocol):
+class MemberDataStore(Protocol):
+    """A member's data rights: what the database holds about them in one server, and its erasure."""
+
+    async def member_data(self, guild_id: int, user_id: int) -> MemberData:
+        """Everything this server's database holds about the member (nobody else's data: others' reactions
+        to their statements only as counts), read in one snapshot."""
+        ...
+
+    async def erase_member(self, guild_id: int, user_id: int, keys: BallotKeys | None) -> Erased:
+        """Erase the member from every table of this server in one transaction: their rows deleted (with
+        every reaction to their statements), their id as a poll's creator or the digest channel's chooser
+        replaced by 0, their ballots in open secret polls kept but unlinked (found with `keys`; None leaves
+        them). Freed pages are overwritten and the write-ahead log emptied before it returns."""
+        ...
+
+
+class Store(
+    ProfileStore, PositionStore, StatementStore, PollStore, DigestStore, CommandSyncStore, MemberDataStore, Protocol
+):
     """The whole store, as cogs, services and tools use it; `bot.store.open_store` opens one."""
 
     async def close(self) -> None:

@@ -19,7 +19,7 @@ from bot.store.dbtime import to_db_time
 from bot.store.interface import Voter
 
 
-def _seed(row: aiosqlite.Row) -> BallotSeed | None:
+def ballot_seed(row: aiosqlite.Row) -> BallotSeed | None:
     if row["ballot_nonce"] is None and row["salt"] is None:
         return None
     return BallotSeed(nonce=row["ballot_nonce"], check=row["ballot_check"], legacy_salt=row["salt"])
@@ -32,13 +32,13 @@ def _ballot_table(voter: Voter) -> tuple[str, str]:
 class PollBallotQueries(StoreBase):
     async def poll_ballot_seed(self, poll_id: int) -> BallotSeed | None:
         row = await self._read_one("SELECT salt, ballot_nonce, ballot_check FROM polls WHERE id = ?", (poll_id,))
-        return _seed(row) if row else None
+        return ballot_seed(row) if row else None
 
     async def open_ballot_seeds(self) -> dict[int, BallotSeed]:
         rows = await self._read_all(
             "SELECT id, salt, ballot_nonce, ballot_check FROM polls WHERE secret = 1 AND closed_at IS NULL ORDER BY id"
         )
-        return {row["id"]: seed for row in rows if (seed := _seed(row)) is not None}
+        return {row["id"]: seed for row in rows if (seed := ballot_seed(row)) is not None}
 
     async def _choices(self, db: aiosqlite.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
         table, column = _ballot_table(voter)
@@ -71,15 +71,6 @@ class PollBallotQueries(StoreBase):
         if row["secret"]:
             await self._secure_delete(db)
         return row["max_choices"], row["options"]
-
-    async def _secure_delete(self, db: aiosqlite.Connection) -> None:
-        """Overwrite deleted secret-ballot content with zeros instead of leaving it in free pages.
-
-        A setting of the writer connection only: the reader never deletes anything.
-        """
-        if not self._secure_delete_on:
-            await db.execute("PRAGMA secure_delete = ON")
-            self._secure_delete_on = True
 
     async def cast_vote(
         self, guild_id: int, poll_id: int, voter: Voter, position: int, stakeholder: str | None, now: datetime

@@ -11,7 +11,6 @@ counts, never the seal half-way (closed counts written, ballots gone, poll still
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -22,8 +21,6 @@ from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
 from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
 from bot.store.poll_ballots import PollBallotQueries
 from bot.store.poll_delivery import PollDeliveryQueries, read_error
-
-log = logging.getLogger(__name__)
 
 _POLL_COLUMNS = """
     id, guild_id, number, channel_id, message_id, question, theme, secret, hide_results, max_choices,
@@ -238,23 +235,6 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
         if poll.secret:
             await self._truncate_log()
         return True
-
-    async def _truncate_log(self) -> None:
-        """Copy the write-ahead log into the database and empty it, so no old page (keys, ballots) stays in it.
-
-        The checkpoint waits for every reader to leave the log, so it takes the reader's lock too: this
-        store's reader then holds no read transaction (it never keeps one outside the lock) and cannot
-        stop it. Another process reading the file (a backup tool) can stop the checkpoint short; then
-        old pages may stay in the log until a later checkpoint, which the operator must be told.
-        """
-        async with (
-            self._write_lock,
-            self._read_lock,
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor,
-        ):
-            busy, _, _ = await cursor.fetchone() or (0, 0, 0)
-        if busy:
-            log.warning("write-ahead log not truncated (another reader?): erased ballots may linger in it")
 
     async def closed_polls(self, guild_id: int, since: datetime | None, until: datetime) -> list[ClosedPoll]:
         """Polls of one server closed in (since, until], oldest first, with their published results."""

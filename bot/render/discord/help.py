@@ -36,7 +36,8 @@ def help_embed(
     embed.add_field(name=_("The themes"), value=join_within(listing, FIELD_VALUE), inline=False)
     more = _(
         "`/{slug} about` (the question and its stances), `/{slug} positions` (read others' rationales), "
-        "`/{slug} withdraw`, `/profile show` (what you have said)."
+        "`/{slug} withdraw`, `/profile show` (what you have said), `/mydata export` and `/mydata delete` (a file of "
+        "everything Concord holds about you here, or its erasure)."
     ).format(slug=first)
     embed.add_field(name=_("Also"), value=clip(more, FIELD_VALUE), inline=False)
     if facilitator:
