@@ -7,13 +7,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.ballot_key import BallotKeyError
 from bot.cli import demo as demo_command
 from bot.cli import erase as erase_command
 from bot.cli import report as report_command
 from bot.cli import run as run_command
-from bot.config_reading import ConfigError
-from bot.store import StoreUnavailable
 
 COMMANDS = (run_command, demo_command, report_command, erase_command)
 
@@ -27,9 +24,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return int(args.handler(args) or 0)
-    except ConfigError as exc:
-        print(exc, file=sys.stderr)
+    except Exception as exc:
+        line = one_line(exc)
+        if line is None:
+            raise
+        print(line, file=sys.stderr)
         return 2
-    except (StoreUnavailable, BallotKeyError) as exc:
-        print(f"concord: {exc}", file=sys.stderr)
-        return 2
+
+
+def one_line(exc: Exception) -> str | None:
+    """The one line a known problem of the configuration, the database or the ballot key is told in;
+    None for anything else. (The modules are imported here, not at start: each command imports only
+    what it uses, and whichever raised is already loaded.)"""
+    from bot.ballot_key import BallotKeyError
+    from bot.config_reading import ConfigError
+    from bot.store import StoreUnavailable
+
+    if isinstance(exc, ConfigError):
+        return str(exc)
+    if isinstance(exc, StoreUnavailable | BallotKeyError):
+        return f"concord: {exc}"
+    return None

@@ -10,12 +10,13 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.ballot_key import key_file_path, load_ballot_keys
-from bot.core.ballot_keys import BallotKeys
-from bot.core.member_data import Erased
 from bot.settings import Settings
-from bot.store import open_store
+
+if TYPE_CHECKING:
+    from bot.core.ballot_keys import BallotKeys
+    from bot.core.member_data import Erased
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,12 +40,16 @@ def run_erase(args: argparse.Namespace) -> int:
 def _ballot_keys(settings: Settings) -> BallotKeys | None:
     """The server secret, to find the member's ballots in open secret polls; none exists yet (no key
     variable, no key file) when no secret poll was ever created, and then none is made."""
+    from bot.ballot_key import key_file_path, load_ballot_keys
+
     if settings.ballot_key is None and not key_file_path(settings.database.path).exists():
         return None
     return load_ballot_keys(settings)
 
 
 async def _erase(settings: Settings, guild_id: int, user_id: int) -> Erased:
+    from bot.store import open_store
+
     keys = _ballot_keys(settings)
     store = await open_store(settings.database)
     try:

@@ -12,10 +12,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-
-import discord
 
 from bot.core.digest import Digest, DigestSource, build_digest
 from bot.core.polis import PolisSource
@@ -71,7 +69,7 @@ def run_report(args: argparse.Namespace) -> int:
 async def _report(settings: Settings, args: argparse.Namespace) -> int:
     store = await open_store(settings.database)
     try:
-        now = args.at or discord.utils.utcnow()
+        now = args.at or datetime.now(UTC)
         as_of = await _as_of(store, args.guild, args.kind, now)
         slugs = [theme.slug for theme in settings.themes]
         if args.format == "polis":

@@ -13,14 +13,12 @@ import contextlib
 import logging
 import signal
 import sys
+from typing import TYPE_CHECKING
 
-import aiohttp
-import discord
-from discord.ext import commands
-
-from bot.ballot_key import check_ballot_keys, load_ballot_keys
 from bot.settings import Settings
-from bot.store import open_store
+
+if TYPE_CHECKING:
+    from discord.ext import commands
 
 NO_TOKEN = (
     "concord: no bot token: set the DISCORD_TOKEN environment variable (the token is never read from "
@@ -52,6 +50,9 @@ def run_bot(args: argparse.Namespace) -> int:
     if settings.token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    import aiohttp
+    import discord
+
     from bot import create_bot
 
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it reports every wake-up at INFO
@@ -104,6 +105,9 @@ async def prepare_store(settings: Settings, *, ballots: bool = False) -> int:
     (raised as StoreUnavailable, or BallotKeyError) instead of surfacing after the connection, as
     something else.
     """
+    from bot.ballot_key import check_ballot_keys, load_ballot_keys
+    from bot.store import open_store
+
     store = await open_store(settings.database)
     try:
         if ballots:
