@@ -267,7 +267,7 @@ def list_embed(
         for poll in shown_closed:
             moment = _("closed {when}").format(when=stamp(poll.closed_at or poll.closes_at, "R"))
             secret = " · " + _("secret ballot") if poll.secret else ""
-            lines.append(f"**#{poll.number}** {_question(poll, 60)}\n{moment}{secret}{_link(poll, guild_id)}")
+            lines.append(f"**#{poll.number}** {_question(poll, 60)} · {moment}{secret}")
         embed.add_field(name=_("Recently closed"), value=join_within(lines, FIELD_VALUE), inline=False)
         embed.set_footer(text=_("Any poll's results: /poll results poll:<number>"))
     if not polls:
