@@ -9,12 +9,13 @@ from collections.abc import Sequence
 
 from bot.ballot_key import BallotKeyError
 from bot.cli import demo as demo_command
+from bot.cli import preview as preview_command
 from bot.cli import report as report_command
 from bot.cli import run as run_command
 from bot.config_reading import ConfigError
 from bot.store import StoreUnavailable
 
-COMMANDS = (run_command, demo_command, report_command)
+COMMANDS = (run_command, demo_command, report_command, preview_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
