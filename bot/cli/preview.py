@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import logging
 import sys
@@ -45,9 +46,7 @@ def run_preview_command(args: argparse.Namespace) -> int:
     print("Starting the Open Forum on Enhanced Cooperation in a simulated Discord server ...", flush=True)
     with tempfile.TemporaryDirectory(prefix="concord-preview-") as scratch:
         folder = Path(args.dir) if args.dir else Path(scratch)
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl+C while stopping
             asyncio.run(serve_preview(folder, port=args.port, until=until_interrupted))
-        except KeyboardInterrupt:
-            pass
     print("Preview stopped.", flush=True)
     return 0
