@@ -62,7 +62,8 @@ async def serve_preview(
 
     settings = preview_settings(folder)
     _fresh(settings.database.path)
-    bot = create_bot(settings, clock=ForumClock(Calendar.from_session(settings.session).opens))
+    opens = Calendar.from_session(settings.session).opens
+    bot = create_bot(settings, clock=ForumClock(opens))
     try:
         async with simcord.run(bot) as env:
             guild, channel, facilitator, members = build_world(env, settings, ROSTER)
@@ -73,7 +74,12 @@ async def serve_preview(
             participants = list(members.values())
             viewers = (participants[0], facilitator, organiser, *participants[1:])
             async with env.preview(
-                channel, viewers=list(viewers), layout="channel", timezone=settings.session.timezone, port=port
+                channel,
+                viewers=list(viewers),
+                layout="channel",
+                timezone=settings.session.timezone,
+                presentation_time=opens,  # "in 3 weeks", as the bot's clock sees it, not SimCord's 2026
+                port=port,
             ) as shown:
                 await until(PreviewForum(shown.url, env, channel, viewers))
     finally:
