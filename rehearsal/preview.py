@@ -78,7 +78,6 @@ async def serve_preview(
                 viewers=list(viewers),
                 layout="channel",
                 timezone=settings.session.timezone,
-                presentation_time=opens,  # "in 3 weeks", as the bot's clock sees it, not SimCord's 2026
                 port=port,
             ) as shown:
                 await until(PreviewForum(shown.url, env, channel, viewers))

@@ -54,9 +54,9 @@ class Page:
         result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result.get("result", {}).get("value")
 
-    async def wait_for(self, expression: str, what: str) -> Any:
-        """Until the page makes `expression` truthy (polled at the browser's pace, bounded by PATIENCE)."""
-        deadline = asyncio.get_running_loop().time() + PATIENCE
+    async def wait_for(self, expression: str, what: str, patience: float = PATIENCE) -> Any:
+        """Until the page makes `expression` truthy (polled at the browser's pace, bounded by `patience`)."""
+        deadline = asyncio.get_running_loop().time() + patience
         while asyncio.get_running_loop().time() < deadline:
             value = await self.evaluate(expression)
             if value:
@@ -118,13 +118,21 @@ async def test_the_preview_answers_a_slash_command_typed_in_the_composer(tmp_pat
                     await page.call("Page.navigate", url=forum.url)
                     await page.wait_for("!!document.getElementById('channel-composer-input')", "the composer")
                     await page.wait_for("document.body.innerText.includes('open-forum')", "the channel")
+                    # The page admits actions once its session is up (it lists whom one may be) and it has told the
+                    # server its size (which renews the page's context, dropping anything typed before).
+                    ready = "['Viewport updated', 'Preview ready'].some((s) => document.body.innerText.includes(s))"
+                    await page.wait_for(f"document.body.innerText.includes('Forum organiser') && {ready}", "readiness")
                     await page.evaluate("document.getElementById('channel-composer-input').focus()")
                     await page.call("Input.insertText", text="/help")
                     await page.wait_for("document.body.innerText.includes('help')", "the command picker")
                     await page.key("Tab", 9)  # choose the command the picker offers
                     await page.wait_for("!!document.querySelector('.command-chip')", "the chosen command")
-                    await page.key("Enter", 13)  # run it
-                    await page.wait_for("document.body.innerText.includes('How to take part — ')", "the bot's answer")
+                    answer = "document.body.innerText.includes('How to take part — ')"
+                    for _attempt in range(5):  # Enter before the page admits actions is ignored: press it again
+                        await page.key("Enter", 13)  # run it
+                        if await page.wait_for(f"{answer} || !document.querySelector('.command-chip')", "a run", 5):
+                            break
+                    await page.wait_for(answer, "the bot's answer")
                     picture = await page.call("Page.captureScreenshot", format="png")
                     shot.write_bytes(base64.b64decode(picture["data"]))
         finally:
