@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO := $(VENV)/.installed-demo
 TEST := $(VENV)/.installed-test
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo preview test lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ $(VENV)/.installed-%: pyproject.toml | $(BIN)/python
 
 demo: $(DEMO)
 	$(BIN)/python -m bot demo --out demo-out
+
+# Try the forum in a browser (no Discord account, no token): prints the address; Ctrl+C stops.
+preview: $(DEMO)
+	$(BIN)/python -m bot preview
 
 test: $(TEST)
 	$(BIN)/ruff check .

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 
 from bot.cli import demo as demo_command
 from bot.cli import erase as erase_command
+from bot.cli import preview as preview_command
 from bot.cli import report as report_command
 from bot.cli import run as run_command
 
-COMMANDS = (run_command, demo_command, report_command, erase_command)
+COMMANDS = (run_command, demo_command, report_command, erase_command, preview_command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -121,6 +121,18 @@ class Digest:
 def previous_digest_at(posted: Sequence[PostedDigest], as_of: datetime) -> datetime | None:
     """The content time of this server's latest digest before `as_of`."""
     return max((item.snapshot_at for item in posted if item.snapshot_at < as_of), default=None)
+
+
+REPOST_WINDOW = timedelta(days=1)
+
+
+def posted_recently(
+    posted: Sequence[PostedDigest], kind: DigestKind, now: datetime, window: timedelta = REPOST_WINDOW
+) -> PostedDigest | None:
+    """The latest digest of this kind posted (by hand or by the schedule) in the `window` before `now`:
+    posting it again so soon is most likely a mistake, so an organiser is asked first."""
+    recent = [item for item in posted if item.kind == kind and now - window <= item.snapshot_at <= now]
+    return max(recent, key=lambda item: item.snapshot_at, default=None)
 
 
 def shift_origin(

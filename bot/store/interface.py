@@ -189,6 +189,10 @@ class PollStore(Protocol):
         awaits sealing, not votes, and is not listed)."""
         ...
 
+    async def recently_closed_polls(self, guild_id: int, limit: int) -> list[PollInfo]:
+        """This server's `limit` most recently closed polls, latest closed first."""
+        ...
+
     async def polls_with_due_work(self) -> list[PollInfo]:
         """Every server's open polls, and closed polls whose closing is not fully delivered yet."""
         ...
@@ -219,6 +223,11 @@ class PollStore(Protocol):
         None when the poll no longer takes votes. A vote either lands before the seal or is refused.
         Raises ValueError for an option the poll lacks or the wrong kind of voter (a hash for a secret poll,
         a user id for an open one)."""
+        ...
+
+    async def voter_choices(self, poll_id: int, voter: Voter) -> frozenset[int]:
+        """The answers a voter's ballot holds now (empty: no vote, or no ballot left to find: a secret poll's
+        ballots are gone once it closes)."""
         ...
 
     async def retract_vote(self, guild_id: int, poll_id: int, voter: Voter, now: datetime) -> frozenset[int] | None:

@@ -40,6 +40,13 @@ class PollBallotQueries(StoreBase):
         )
         return {row["id"]: seed for row in rows if (seed := ballot_seed(row)) is not None}
 
+    async def voter_choices(self, poll_id: int, voter: Voter) -> frozenset[int]:
+        table, column = _ballot_table(voter)
+        rows = await self._read_all(
+            f"SELECT position FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter)
+        )
+        return frozenset(row[0] for row in rows)
+
     async def _choices(self, db: aiosqlite.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
         table, column = _ballot_table(voter)
         async with db.execute(

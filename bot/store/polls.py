@@ -168,6 +168,16 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
                 order="closes_at, id",
             )
 
+    async def recently_closed_polls(self, guild_id: int, limit: int) -> list[PollInfo]:
+        """This server's `limit` most recently closed polls, latest first."""
+        async with self.snapshot() as db:
+            return await self._polls(
+                db,
+                "guild_id = ? AND closed_at IS NOT NULL",
+                (guild_id,),
+                order=f"closed_at DESC, id DESC LIMIT {int(limit)}",
+            )
+
     async def polls_with_due_work(self) -> list[PollInfo]:
         """Every server's open polls and closed polls whose closing is not fully delivered yet."""
         async with self.snapshot() as db:

@@ -15,12 +15,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.context import Context
+from bot.core.digest import posted_recently
 from bot.core.schedule import DigestKind
 from bot.i18n import N_
 from bot.interactions import Gate, UserError, answered, confirm, gated, guild_id_of, missing_permissions, reply
 from bot.render.discord import digests as render
 from bot.render.discord.digests import schedule_embed
 from bot.times import WEEKDAYS
+from cogs.digests._confirm import RepostConfirmation
 from cogs.digests._delivery import NO_MENTIONS, DigestDelivery
 
 log = logging.getLogger(__name__)
@@ -78,7 +80,7 @@ class DigestCog(
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         digest = await self.delivery.build(guild_id, DigestKind(kind), self.ctx.now())
-        for part in await self.delivery.render(digest):
+        for part in await self.delivery.render(digest, preview=True):
             await interaction.followup.send(
                 embeds=part.embeds,
                 files=part.discord_files() or discord.utils.MISSING,
@@ -95,7 +97,21 @@ class DigestCog(
         config = await self.ctx.store.get_digest_channel(guild_id)
         if config is None:
             raise UserError(render.no_channel_yet())
+        recent = posted_recently(await self.ctx.store.posted_digests(guild_id), DigestKind(kind), self.ctx.now())
+        if recent is not None:
+            view = RepostConfirmation(interaction.user.id, lambda clicked: self._post_now(clicked, kind))
+            await reply(interaction, render.repost_question(DigestKind(kind), recent.snapshot_at), view=view)
+            view.message = await interaction.original_response()
+            return
         await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._post_now(interaction, kind)
+
+    async def _post_now(self, interaction: discord.Interaction, kind: Kind) -> None:
+        """Post the digest (the answer to the command, or to the confirmation's button, already begun)."""
+        guild_id = guild_id_of(interaction)
+        config = await self.ctx.store.get_digest_channel(guild_id)
+        if config is None:
+            raise UserError(render.no_channel_yet())
         now = self.ctx.now()
         result = await self.delivery.deliver(guild_id, DigestKind(kind), now, now, manual=True)
         # Recorded and (being) posted by now: the answer must never become an apology inviting a repeat.

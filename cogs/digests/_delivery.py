@@ -94,8 +94,10 @@ class DigestDelivery:
         source = await self.ctx.store.digest_source(guild_id, slugs, as_of)
         return build_digest(self.ctx.settings, source, kind, as_of)
 
-    async def render(self, digest: Digest, *, chart: bool = True) -> list[DigestPart]:
+    async def render(self, digest: Digest, *, chart: bool = True, preview: bool = False) -> list[DigestPart]:
         png = await asyncio.to_thread(digest_chart_png, digest) if chart else None
+        if preview:
+            return digest_parts(digest, png, preview=True, session_ends=self.ctx.settings.session.ends_at)
         return digest_parts(digest, png)
 
     async def deliver(

@@ -187,12 +187,14 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
     @answered
     async def results(self, interaction: discord.Interaction, poll: app_commands.Range[int, 1]) -> None:
         found = await self._poll(interaction, poll)
+        mine = render.own_vote_text(found, await self.voting.own_vote(found, interaction.user.id))
         problem = render.delivery_problem(found)  # facilitators look here when the results are not posted
         if not found.is_closed and found.hide_results:
             voters = await self.ctx.store.count_voters(found)
             hidden = render.hidden_results_text(found, voters, self.ctx.now())
-            await reply(interaction, f"{hidden}\n{problem}" if problem else hidden)
+            await reply(interaction, "\n".join(line for line in (hidden, mine, problem) if line))
             return
+        problem = "\n".join(line for line in (mine, problem) if line) or None
         shown = tally(await self.ctx.store.poll_counts(found), found.options)
         embed = render.results_embed(found, shown)
         if not shown.voters:
@@ -204,15 +206,16 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         await reply(interaction, problem, embed=embed, file=chart)
 
     @app_commands.command(
-        name="list", description="Open polls in this server, when they close, and any not fully shown at close"
+        name="list", description="Open polls in this server, when they close, and the recently closed ones"
     )
     @answered
     async def list_polls(self, interaction: discord.Interaction) -> None:
         guild_id = guild_id_of(interaction)
         polls = await self.ctx.store.open_polls(guild_id, self.ctx.now())
+        closed = await self.ctx.store.recently_closed_polls(guild_id, render.RECENTLY_CLOSED)
         due = await self.ctx.store.polls_with_due_work()
         failing = [found for found in due if found.guild_id == guild_id and found.closing_failing]
-        await reply(interaction, embed=render.list_embed(polls, guild_id, failing))
+        await reply(interaction, embed=render.list_embed(polls, guild_id, failing, closed))
 
     async def _poll(self, interaction: discord.Interaction, number: int) -> PollInfo:
         found = await self.ctx.store.get_poll(guild_id_of(interaction), number)

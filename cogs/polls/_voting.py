@@ -112,6 +112,16 @@ class VoteService:
             raise UserError(render.closed_vote_text(poll))
         return poll
 
+    async def own_vote(self, poll: PollInfo, user_id: int) -> frozenset[int] | None:
+        """The answers this member chose on the poll now, or None once that can no longer be told: a secret
+        poll's ballots are linked to a member only through its key, which is erased at close."""
+        if not poll.secret:
+            return await self.ctx.store.voter_choices(poll.id, user_id)
+        seed = await self.ctx.store.poll_ballot_seed(poll.id)
+        if seed is None:
+            return None
+        return await self.ctx.store.voter_choices(poll.id, self.ctx.ballot_keys.voter_key(poll.id, seed, user_id))
+
     async def _voter(self, poll: PollInfo, user_id: int) -> int | bytes:
         """The Discord id for an open ballot; for a secret one, the keyed hash (the id goes no further), keyed
         by the server secret and the poll's nonce (see bot/core/ballot_keys.py)."""

@@ -201,15 +201,18 @@ class ThemeCog(commands.Cog):
     async def positions(self, interaction: discord.Interaction, stance: str | None) -> None:
         if stance is not None:
             self._check_stance(stance)
-        embed, view = await self.page(guild_id_of(interaction), stance, 0)
+        embed, view = await self.page(guild_id_of(interaction), stance, 0, interaction.user.id)
         await reply(interaction, embed=embed, view=view)
 
     async def turn_page(self, interaction: discord.Interaction, stance: str | None, page: int) -> None:
-        embed, view = await self.page(guild_id_of(interaction), stance, page)
+        embed, view = await self.page(guild_id_of(interaction), stance, page, interaction.user.id)
         await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=discord.AllowedMentions.none())
 
-    async def page(self, guild_id: int, stance: str | None, page: int) -> tuple[discord.Embed, discord.ui.View]:
-        """One page of positions, read afresh (so it is never stale), with its Previous/Next buttons."""
+    async def page(
+        self, guild_id: int, stance: str | None, page: int, viewer: int | None = None
+    ) -> tuple[discord.Embed, discord.ui.View]:
+        """One page of positions, read afresh (so it is never stale), with its Previous/Next buttons; the
+        viewer's own entry marked."""
         store, slug = self.ctx.store, self.theme.slug
         total = await store.count_participants(guild_id, slug, stance)
         pages = max(1, math.ceil(total / render.PAGE_SIZE))
@@ -218,5 +221,5 @@ class ThemeCog(commands.Cog):
             guild_id, slug, stance, limit=render.PAGE_SIZE, offset=page * render.PAGE_SIZE
         )
         named = self.ctx.settings.privacy.attribution == Attribution.NAMED
-        embed = render.positions_embed(self.theme, shown, page, pages, total, stance, named)
+        embed = render.positions_embed(self.theme, shown, page, pages, total, stance, named, viewer)
         return embed, self.directory.page_view(slug, stance, page, pages)

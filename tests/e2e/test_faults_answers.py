@@ -77,7 +77,7 @@ def recorded(result: Any) -> bool:
 
 
 ANSWERS = [
-    Answer("reply", CALLBACK, poll_list, lambda res: res.response.embeds[0].title == "Open polls"),
+    Answer("reply", CALLBACK, poll_list, lambda res: res.response.embeds[0].title == "Polls"),
     Answer("deferral", CALLBACK, tally, lambda res: res.response.embeds[0].title.startswith("Tally")),
     Answer("follow-up", FOLLOW_UP, tally, lambda res: res.response.embeds[0].title.startswith("Tally")),
     Answer("form", CALLBACK, form, lambda res: res.modal is not None),

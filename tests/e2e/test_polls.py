@@ -268,7 +268,7 @@ async def test_results_hidden_while_open_then_shown_at_close(world):
     for viewer in (world.members[0], world.facilitator):
         text = await results_text(world, actor=viewer)
         assert "hidden until it closes" in text and "3 people have voted so far" in text
-        assert "Yes" not in text and "%" not in text
+        assert "Yes:" not in text and "%" not in text
     res = await world.facilitator.slash(world.channel, "poll close", poll=1)
     assert res.ephemeral and "Poll #1 is closed" in res.response.content
     closed = find_message(world, poll.id)

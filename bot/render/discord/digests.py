@@ -95,9 +95,15 @@ def signed(change: int | None) -> str:
     return f" · {change:+d}" if change else " · ±0"
 
 
-def digest_parts(digest: Digest, chart_png: bytes | None = None) -> list[DigestPart]:
-    """The whole digest as messages, each within every Discord limit."""
-    sections = [header_section(digest), *(s for theme in digest.themes for s in theme_sections(theme, digest))]
+def digest_parts(
+    digest: Digest, chart_png: bytes | None = None, *, preview: bool = False, session_ends: datetime | None = None
+) -> list[DigestPart]:
+    """The whole digest as messages, each within every Discord limit. A preview says so in its heading, and
+    (given `session_ends`) an after-session digest previewed before the session's end says that too."""
+    sections = [
+        header_section(digest, preview=preview, session_ends=session_ends),
+        *(s for theme in digest.themes for s in theme_sections(theme, digest)),
+    ]
     if digest.polls:
         sections.append(polls_section(digest.polls))
     embeds = [embed for section in sections for embed in pack_section(section)]
@@ -109,11 +115,15 @@ def digest_parts(digest: Digest, chart_png: bytes | None = None) -> list[DigestP
     return parts
 
 
-def header_section(digest: Digest) -> Section:
+def header_section(digest: Digest, *, preview: bool = False, session_ends: datetime | None = None) -> Section:
     when = _("As of {moment}").format(moment=stamp(digest.as_of))
     if digest.previous_at:
         when += " · " + _("changes since the previous digest ({moment})").format(moment=stamp(digest.previous_at))
     lines = [when, ""]
+    if preview:
+        lines = [_("Only you see this preview; nothing is posted or recorded."), *lines]
+    if digest.kind == DigestKind.AFTER and session_ends is not None and digest.as_of < session_ends:
+        lines = [after_session_too_early(session_ends), *lines]
     for theme in digest.themes:
         lines.append(
             f"**{escape(theme.title)}**: {participants(theme.participants)}{signed(theme.participants_change)}"
@@ -125,7 +135,19 @@ def header_section(digest: Digest) -> Section:
         if digest.attribution == Attribution.NAMED
         else _("Chatham House rule: rationales are shown without names.")
     )
-    return Section(digest_heading(digest), join_within(lines, EMBED_DESCRIPTION), footer=attribution)
+    heading = preview_heading(digest_heading(digest)) if preview else digest_heading(digest)
+    return Section(heading, join_within(lines, EMBED_DESCRIPTION), footer=attribution)
+
+
+def preview_heading(heading: str) -> str:
+    return _("Preview · {heading}").format(heading=heading)
+
+
+def after_session_too_early(session_ends: datetime) -> str:
+    return _(
+        "⚠️ The session has not ended yet (it ends {moment}): this after-session digest shows positions as they "
+        "stand now, before the session's end."
+    ).format(moment=stamp(session_ends))
 
 
 def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
@@ -415,3 +437,41 @@ def post_outcome_again(kind: DigestKind, posted: bool) -> str:
 
 def posted_already() -> str:
     return _("That digest has just been posted; nothing was posted twice.")
+
+
+# --- the question before posting a digest again --------------------------------------------------
+
+
+def repost_question(kind: DigestKind, posted_at: datetime) -> str:
+    return _(
+        "The {digest} was already posted {when} (by hand or by the schedule). Post it again? Members would see "
+        "it twice."
+    ).format(digest=digest_name(kind).lower(), when=stamp(posted_at, "R"))
+
+
+def repost_label() -> str:
+    return _("Post again")
+
+
+def repost_cancel_label() -> str:
+    return _("Cancel")
+
+
+def reposting() -> str:
+    return _("Posting it again…")
+
+
+def repost_cancelled() -> str:
+    return _("Cancelled: nothing was posted.")
+
+
+def repost_expired() -> str:
+    return _("No answer within two minutes, so nothing was posted. Use `/digest post` again if you meant to.")
+
+
+def repost_not_yours() -> str:
+    return _("Sorry, only the organiser who asked to post this digest can answer this question.")
+
+
+def repost_decided() -> str:
+    return _("This question has already been answered.")

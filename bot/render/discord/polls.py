@@ -211,6 +211,21 @@ def vote_text(poll: PollInfo, click: Click) -> str:
     return text
 
 
+def own_vote_text(poll: PollInfo, choices: frozenset[int] | None) -> str | None:
+    """Beside a poll's results, what the caller chose; after a secret poll closes, why that cannot be said.
+    Nothing for a closed poll the caller did not vote on."""
+    if choices is None:
+        return _(
+            "Your vote: no longer linkable to you, by design. Poll #{number} was a secret ballot: at close its "
+            "ballots became counts and the key that matched them to voters was erased."
+        ).format(number=poll.number)
+    if not choices:
+        if poll.is_closed:
+            return None
+        return _("Your vote: none yet. Click an answer on the poll to vote.")
+    return _("Your vote: {choices}.").format(choices=_choices(poll, choices))
+
+
 def retract_text(poll: PollInfo, previous: frozenset[int]) -> str:
     if not previous:
         return _("You have no vote on poll #{number} to retract.").format(number=poll.number)
@@ -225,28 +240,47 @@ def closed_vote_text(poll: PollInfo) -> str:
     ).format(number=poll.number)
 
 
-def list_embed(polls: Sequence[PollInfo], guild_id: int, failing: Sequence[PollInfo] = ()) -> discord.Embed:
-    """The open polls, and (for facilitators to act on) closed polls whose results could not be shown yet."""
-    embed = discord.Embed(title=_("Open polls"), colour=COLOUR)
+RECENTLY_CLOSED = 10  # closed polls `/poll list` shows, latest first
+
+
+def _link(poll: PollInfo, guild_id: int) -> str:
+    if not poll.message_id:
+        return ""
+    return " · [" + _("poll") + f"](https://discord.com/channels/{guild_id}/{poll.channel_id}/{poll.message_id})"
+
+
+def list_embed(
+    polls: Sequence[PollInfo],
+    guild_id: int,
+    failing: Sequence[PollInfo] = (),
+    closed: Sequence[PollInfo] = (),
+) -> discord.Embed:
+    """The open polls; the recently closed ones with their numbers (so last week's poll can be found); and,
+    for facilitators to act on, closed polls whose results could not be shown yet."""
+    embed = discord.Embed(title=_("Polls"), colour=COLOUR)
     if failing:
         lines = [f"**#{poll.number}** {_question(poll, 100)}\n{delivery_problem(poll)}" for poll in failing]
         embed.add_field(name=_("Closed, not fully shown yet"), value=join_within(lines, FIELD_VALUE), inline=False)
+    shown_closed = [poll for poll in closed if poll.id not in {failed.id for failed in failing}]
+    if shown_closed:
+        lines = []
+        for poll in shown_closed:
+            moment = _("closed {when}").format(when=stamp(poll.closed_at or poll.closes_at, "R"))
+            secret = " · " + _("secret ballot") if poll.secret else ""
+            lines.append(f"**#{poll.number}** {_question(poll, 60)} · {moment}{secret}")
+        embed.add_field(name=_("Recently closed"), value=join_within(lines, FIELD_VALUE), inline=False)
+        embed.set_footer(text=_("Any poll's results: /poll results poll:<number>"))
     if not polls:
         embed.description = _("No polls are open in this server right now.")
-        return embed
+        return fit_embed(embed)
     lines = []
     for poll in polls:
-        link = (
-            " · [" + _("poll") + f"](https://discord.com/channels/{guild_id}/{poll.channel_id}/{poll.message_id})"
-            if poll.message_id
-            else ""
-        )
         secret = " · " + _("secret ballot") if poll.secret else ""
         closes = _("closes {when}").format(when=when(poll.closes_at))
         problem = f"\n{delivery_problem(poll)}" if poll.notice_failing else ""
-        lines.append(f"**#{poll.number}** {_question(poll, 100)}\n{closes}{secret}{link}{problem}")
-    embed.description = join_within(lines, EMBED_DESCRIPTION)
-    return embed
+        lines.append(f"**#{poll.number}** {_question(poll, 100)}\n{closes}{secret}{_link(poll, guild_id)}{problem}")
+    embed.description = join_within([f"**{_('Open')}**", *lines], EMBED_DESCRIPTION)
+    return fit_embed(embed)
 
 
 # --- replies of the poll commands ----------------------------------------------------------------

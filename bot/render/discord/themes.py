@@ -173,8 +173,10 @@ def positions_embed(
     total: int,
     stance: str | None,
     named: bool,
+    viewer: int | None = None,
 ) -> discord.Embed:
-    """One page of rationales; names only under `privacy.attribution = "named"` (Chatham House otherwise)."""
+    """One page of rationales; names only under `privacy.attribution = "named"` (Chatham House otherwise).
+    The viewer's own entry is marked, so they find what they wrote among the others."""
     heading = _("Positions — {theme}").format(theme=theme.title)
     if stance:
         heading += f" · {theme.label(stance)}"
@@ -193,7 +195,8 @@ def positions_embed(
     for item in page_items:
         author = escape(item.display_name) if named else group_label(item.stakeholder or UNDECLARED)
         number = f" · #{item.statement}" if item.statement is not None else ""
-        names.append(clip(f"{theme.label(item.stance)} — {author}{number}", FIELD_NAME))
+        mine = " · " + own_mark() if viewer is not None and item.user_id == viewer else ""
+        names.append(clip(f"{theme.label(item.stance)} — {author}{number}{mine}", FIELD_NAME))
     # Every position on the page must show (one dropped here would be on no page at all), so the
     # rationales share what the embed has left, each visibly clipped if it must be.
     spare = EMBED_TOTAL - len(embed) - sum(len(name) for name in names)
@@ -204,22 +207,44 @@ def positions_embed(
     return fit_embed(embed)
 
 
+def own_mark() -> str:
+    """Beside the viewer's own entry in a list of everyone's."""
+    return _("★ yours")
+
+
+def _shortened(slug: str) -> str:
+    return _("(shortened here; the full text is in `/{slug} positions`)").format(slug=slug)
+
+
 def my_positions_embed(themes: Sequence[ThemeConfig], positions: Mapping[str, Position]) -> discord.Embed:
-    """The caller's own positions across every theme, for `/profile show`: what they said, at a glance."""
+    """The caller's own positions across every theme, for `/profile show`: what they said, with the text
+    they wrote. The texts share what the embed has room for; a text cut short says where the whole is."""
     embed = discord.Embed(title=_("Your positions"), colour=COLOUR)
+    embed.set_footer(text=_("Change one with /<theme> position; withdraw with /<theme> withdraw"))
+    fields: list[tuple[str, str, str | None, str]] = []  # name, heading, rationale, slug
     for theme in themes:
         held = positions.get(theme.slug)
         if held is None:
-            value = _("No position yet: `/{slug} position`").format(slug=theme.slug)
+            heading, text = _("No position yet: `/{slug} position`").format(slug=theme.slug), None
         else:
-            said = (
-                _("rationale of {count} characters").format(count=len(held.rationale))
-                if held.rationale
-                else _("no rationale")
-            )
-            value = f"**{theme.label(held.stance)}** ({said}) · {stamp(held.updated_at, 'R')}"
-        embed.add_field(name=clip(theme.title, FIELD_NAME), value=clip(value, FIELD_VALUE), inline=False)
-    embed.set_footer(text=_("Change one with /<theme> position; withdraw with /<theme> withdraw"))
+            number = f" · #{held.statement}" if held.statement is not None else ""
+            heading = f"**{theme.label(held.stance)}** · {stamp(held.updated_at, 'R')}{number}"
+            text = held.rationale or None
+            if text is None:
+                heading += "\n*" + _("(no rationale given)") + "*"
+        fields.append((clip(theme.title, FIELD_NAME), heading, text, theme.slug))
+    fixed = len(embed) + sum(len(name) + len(heading) + 1 for name, heading, _text, _slug in fields)
+    texts = [text for _name, _heading, text, _slug in fields if text]
+    budget = (EMBED_TOTAL - fixed - 10) // max(1, len(texts))
+    for name, heading, text, slug in fields:
+        value = heading
+        if text:
+            room = min(FIELD_VALUE - len(heading) - 1, budget)
+            if len(text) > room:
+                note = "\n" + _shortened(slug)
+                text = clip(text, max(0, room - len(note))) + note
+            value = f"{heading}\n{text}"
+        embed.add_field(name=name, value=clip(value, FIELD_VALUE), inline=False)
     return fit_embed(embed)
 
 
