@@ -1,7 +1,8 @@
 """Group commit: concurrent writes share one transaction and one COMMIT, each caller confirmed after it.
 
-A write is a job: a synchronous function of the writer's `sqlite3` connection that runs its statements and
-returns a plain value. Jobs that arrive while a batch is being written wait for the next batch; each batch
+A write is a job: a synchronous function of the writer's `sqlite3` connection (given in a `Batch`) that runs
+its statements and returns a plain value. Jobs that arrive while a batch is being written wait for the next
+batch; each batch
 runs as one function on aiosqlite's worker thread (one hop, not one per statement), between BEGIN IMMEDIATE
 and COMMIT, under the store's write lock (so it never interleaves with a `transaction()`). Every caller's
 result is handed back only after that COMMIT.
@@ -27,8 +28,21 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-Job = Callable[[sqlite3.Connection], T]
 _Outcome = tuple[bool, Any]  # (stored, its result) or (refused, the exception)
+
+
+class Batch:
+    """What a job is given: the writer's connection inside the transaction, and `memo`, a dict the jobs of
+    one transaction share, for what they read and none of them writes (a poll, for its votes)."""
+
+    __slots__ = ("conn", "memo")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.memo: dict[object, Any] = {}
+
+
+Job = Callable[[Batch], T]
 
 
 class WriteFailed(Exception):
@@ -42,7 +56,7 @@ def _refusal(exc: Exception) -> Exception:
 def _alone(conn: sqlite3.Connection, job: Job[Any]) -> _Outcome:
     try:
         conn.execute("BEGIN IMMEDIATE")
-        result = job(conn)
+        result = job(Batch(conn))
         conn.commit()
     except Exception as exc:
         conn.rollback()
@@ -56,7 +70,8 @@ def run_batch(conn: sqlite3.Connection, jobs: Sequence[Job[Any]]) -> list[_Outco
         return [_alone(conn, jobs[0])]
     try:
         conn.execute("BEGIN IMMEDIATE")
-        results = [job(conn) for job in jobs]
+        batch = Batch(conn)
+        results = [job(batch) for job in jobs]
         conn.commit()
     except Exception:
         conn.rollback()

@@ -18,6 +18,7 @@ from bot.core.ballot_keys import BallotKeys, BallotSeed
 from bot.core.polls import Aggregate, Click, PollInfo, VoteOutcome, VoteRefusal, aggregate, apply_click
 from bot.store.base import StoreBase
 from bot.store.dbtime import to_db_time
+from bot.store.group_commit import Batch
 from bot.store.interface import Voter
 from bot.store.poll_rows import POLL_COLUMNS, poll_of
 
@@ -48,7 +49,7 @@ class PollBallotQueries(StoreBase):
     ) -> VoteOutcome:
         """One click (`choice` None: retract), decided and written in one job of the group commit."""
         at = to_db_time(now)
-        return await self._write(lambda conn: _click(conn, guild_id, poll_id, user_id, choice, now, at, keys))
+        return await self._write(lambda batch: _click(batch, guild_id, poll_id, user_id, choice, now, at, keys))
 
     async def cast_vote(
         self, guild_id: int, poll_id: int, voter: Voter, position: int, stakeholder: str | None, now: datetime
@@ -57,7 +58,8 @@ class PollBallotQueries(StoreBase):
         takes votes."""
         at = to_db_time(now)
 
-        def job(conn: sqlite3.Connection) -> Click | None:
+        def job(batch: Batch) -> Click | None:
+            conn = batch.conn
             max_choices, options = _accepting(conn, guild_id, poll_id, voter, at)
             if not options:
                 return None
@@ -74,7 +76,8 @@ class PollBallotQueries(StoreBase):
         """Remove a voter's ballot; returns what it held (empty: there was none), None when the poll is closed."""
         at = to_db_time(now)
 
-        def job(conn: sqlite3.Connection) -> frozenset[int] | None:
+        def job(batch: Batch) -> frozenset[int] | None:
+            conn = batch.conn
             if not _accepting(conn, guild_id, poll_id, voter, at)[1]:
                 return None
             previous = _choices(conn, poll_id, voter)
@@ -106,7 +109,7 @@ class PollBallotQueries(StoreBase):
 
 
 def _click(
-    conn: sqlite3.Connection,
+    batch: Batch,
     guild_id: int,
     poll_id: int,
     user_id: int,
@@ -115,13 +118,10 @@ def _click(
     at: str,
     keys: BallotKeys,
 ) -> VoteOutcome:
-    row = conn.execute(
-        f"SELECT {POLL_COLUMNS}, salt, ballot_nonce, ballot_check FROM polls WHERE id = ?", (poll_id,)
-    ).fetchone()
-    if row is None:
+    conn = batch.conn
+    poll, seed = _poll_and_seed(batch, poll_id)
+    if poll is None:
         return VoteOutcome(None, VoteRefusal.GONE)
-    labels = conn.execute("SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll_id,))
-    poll = poll_of(row, [label for (label,) in labels])
     if poll.guild_id != guild_id:
         return VoteOutcome(poll, VoteRefusal.ELSEWHERE)
     if not poll.accepts_votes(now):
@@ -130,11 +130,9 @@ def _click(
         return VoteOutcome(poll, VoteRefusal.NO_SUCH_ANSWER)
     voter: Voter = user_id
     if poll.secret:
-        seed = _seed(row)
         if seed is None:
             return VoteOutcome(poll, VoteRefusal.CLOSED)
         voter = keys.voter_key(poll.id, seed, user_id)
-        conn.execute("PRAGMA secure_delete = ON")  # a retraction or change deletes ballot rows: overwrite them
     current = _choices(conn, poll.id, voter)
     if choice is None:
         if current:
@@ -147,6 +145,28 @@ def _click(
         ).fetchone()
         _write_choices(conn, poll.id, voter, click.choices, found[0] if found else None, at, replace=bool(current))
     return VoteOutcome(poll, click=click)
+
+
+def _poll_and_seed(batch: Batch, poll_id: int) -> tuple[PollInfo | None, BallotSeed | None]:
+    """The poll and its ballot seed, read once per transaction (no vote changes them; a seal is a transaction
+    of its own)."""
+    key = ("poll", poll_id)
+    if key not in batch.memo:
+        conn = batch.conn
+        row = conn.execute(
+            f"SELECT {POLL_COLUMNS}, salt, ballot_nonce, ballot_check FROM polls WHERE id = ?", (poll_id,)
+        )
+        found = row.fetchone()
+        if found is None:
+            batch.memo[key] = (None, None)
+        else:
+            labels = conn.execute("SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll_id,))
+            poll = poll_of(found, [label for (label,) in labels])
+            if poll.secret:  # a retraction or change deletes ballot rows: overwrite them
+                conn.execute("PRAGMA secure_delete = ON")
+            batch.memo[key] = (poll, _seed(found))
+    poll_and_seed: tuple[PollInfo | None, BallotSeed | None] = batch.memo[key]
+    return poll_and_seed
 
 
 def _choices(conn: sqlite3.Connection, poll_id: int, voter: Voter) -> frozenset[int]:

@@ -132,7 +132,7 @@ class PositionQueries(StoreBase):
         """
         at = to_db_time(now)
         return await self._write(
-            lambda conn: _record(conn, guild_id, theme, user_id, display_name, stance, rationale, at)
+            lambda batch: _record(batch.conn, guild_id, theme, user_id, display_name, stance, rationale, at)
         )
 
     async def has_positions_history(self, guild_id: int, user_id: int) -> bool:
@@ -145,7 +145,7 @@ class PositionQueries(StoreBase):
     async def withdraw_position(self, guild_id: int, theme: str, user_id: int, now: datetime) -> bool:
         """Remove the current position; False when there was none. The withdrawal is kept in history."""
         at = to_db_time(now)
-        return await self._write(lambda conn: _withdraw(conn, guild_id, theme, user_id, at))
+        return await self._write(lambda batch: _withdraw(batch.conn, guild_id, theme, user_id, at))
 
     async def list_positions(
         self, guild_id: int, theme: str, stance: str | None = None, *, limit: int | None = None, offset: int = 0
