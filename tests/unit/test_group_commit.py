@@ -40,7 +40,8 @@ async def open_poll(store, *, max_choices: int = 1):
 async def test_a_failing_write_in_a_batch_loses_nothing_of_the_others(store, db_path):
     def half_then_broken(batch: Batch) -> None:
         batch.conn.execute(
-            "INSERT INTO profiles (guild_id, user_id, stakeholder, region, updated_at) VALUES (?, 9, 'academia', NULL, ?)",
+            "INSERT INTO profiles (guild_id, user_id, stakeholder, region, updated_at) "
+            "VALUES (?, 9, 'academia', NULL, ?)",
             (GUILD, "2012-11-08T05:00:00.000000Z"),
         )
         batch.conn.execute("INSERT INTO no_such_table VALUES (1)")
