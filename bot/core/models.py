@@ -41,6 +41,18 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
+class PositionChange:
+    """What recording a position did: the position it replaced, whether anything changed (the same stance
+    and rationale again change nothing), whether it was the member's first position in the server, and
+    whether they have a profile."""
+
+    previous: Position | None
+    changed: bool
+    first: bool
+    has_profile: bool
+
+
+@dataclass(frozen=True, slots=True)
 class HistoryEntry:
     """One change of a position; stance None is a withdrawal."""
 

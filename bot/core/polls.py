@@ -158,6 +158,26 @@ def apply_click(current: frozenset[int], option: int, max_choices: int) -> Click
     return Click(kind, option, current, current | {option})
 
 
+class VoteRefusal(StrEnum):
+    """Why a click was not recorded."""
+
+    GONE = "gone"  # no such poll
+    ELSEWHERE = "elsewhere"  # the poll belongs to another server
+    CLOSED = "closed"  # it no longer takes votes
+    NO_SUCH_ANSWER = "no-such-answer"
+
+
+@dataclass(frozen=True, slots=True)
+class VoteOutcome:
+    """What one click did, decided inside its transaction: refused (why), a vote (its `Click`), or a
+    retraction (what the ballot held, `previous`; empty when there was none)."""
+
+    poll: PollInfo | None
+    refused: VoteRefusal | None = None
+    click: Click | None = None
+    previous: frozenset[int] | None = None
+
+
 # --- tallies -----------------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from bot.store.base import StoreUnavailable
+from bot.store.group_commit import WriteFailed
 from bot.store.interface import (
     CommandSyncStore,
     DigestChannel,
@@ -50,5 +51,6 @@ __all__ = [
     "Store",
     "StoreUnavailable",
     "Voter",
+    "WriteFailed",
     "open_store",
 ]

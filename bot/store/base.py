@@ -1,6 +1,7 @@
 """The connections: a writer and a reader over one database file, WAL and foreign keys on, migrated before use.
 
-Writes go through the writer, one transaction at a time (`transaction()`). Reads go through the reader,
+Writes go through the writer, one transaction at a time: the frequent ones (votes, positions) as jobs of
+a group commit (`_write`, see group_commit.py), the others in `transaction()`. Reads go through the reader,
 a second connection to the same file: in WAL mode it sees only committed data, so a read that lands
 between two statements of a write (a poll half-way through its seal) sees the state before it, never
 the half-done one. A read of several statements runs in one read transaction (`snapshot()`), so it
@@ -21,6 +22,7 @@ from typing import Self
 import aiosqlite
 
 from bot.migrate import migrate
+from bot.store.group_commit import GroupCommit, Job, T
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,13 @@ class StoreBase:
         self._write_lock = asyncio.Lock()
         self._read_lock = asyncio.Lock()
         self._secure_delete_on = False
+        self._group = GroupCommit(db, self._write_lock)
+
+    async def _write(self, job: Job[T]) -> T:
+        """Run one write (a synchronous function of the writer connection) in the next group commit: it shares
+        one transaction and one COMMIT with the writes handed in meanwhile, and returns once that is committed.
+        See group_commit.py."""
+        return await self._group.write(job)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -211,7 +220,9 @@ class StoreBase:
         return cls(db, reader)
 
     async def close(self) -> None:
-        """Close the reader, then the writer (the last connection checkpoints the log into the file)."""
+        """Finish the writes handed in, then close the reader and the writer (the last connection checkpoints
+        the log into the file)."""
+        await self._group.drain()
         try:
             await self.reader.close()
         finally:

@@ -9,7 +9,8 @@ def to_db_time(moment: datetime) -> str:
     """UTC text in one fixed width, so SQL string comparison is time comparison."""
     if moment.tzinfo is None:
         raise ValueError("naive datetime: every time in Concord is timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: the same text, several times faster (a burst of votes writes one per vote)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 def from_db_time(text: str) -> datetime:

@@ -19,9 +19,9 @@ from bot.core.ballot_keys import BallotKeys, BallotSeed
 from bot.core.consensus import Reacted, Reaction, StatementVotes
 from bot.core.digest import DigestSource, PostedDigest
 from bot.core.member_data import Erased, MemberData
-from bot.core.models import HistoryEntry, Position, Profile, Statement
+from bot.core.models import HistoryEntry, Position, PositionChange, Profile, Statement
 from bot.core.polis import PolisSource
-from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo
+from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo, VoteOutcome
 from bot.core.schedule import DeliveryError, DigestKind, RunState
 
 Voter = int | bytes  # a Discord user id (open ballot) or a keyed hash (secret ballot)
@@ -68,8 +68,10 @@ class PositionStore(Protocol):
         stance: str,
         rationale: str | None,
         now: datetime,
-    ) -> None:
-        """Record or replace the participant's position and append the change to the history, atomically.
+    ) -> PositionChange:
+        """Record or replace the participant's position and append the change to the history, atomically, as
+        one operation (concurrent ones share one commit; it returns once committed). The same stance and
+        rationale again change nothing. Raises `WriteFailed` when the database refused this write alone.
 
         The rationale is the author's statement on the theme: the same text keeps its statement (number and
         reactions); another text is a new statement and the earlier one stops being current."""
@@ -214,6 +216,15 @@ class PollStore(Protocol):
 
     async def open_ballot_seeds(self) -> dict[int, BallotSeed]:
         """Every server's open secret polls' seeds, by poll id (to check the server secret at start-up)."""
+        ...
+
+    async def vote(
+        self, guild_id: int, poll_id: int, user_id: int, choice: int | None, now: datetime, keys: BallotKeys
+    ) -> VoteOutcome:
+        """One click on a poll (`choice` None: retract), as one operation: the poll read, whether it still takes
+        votes decided, the member's ballot found (for a secret poll by the key `keys` derive, the id never
+        written), the click rule applied and the ballot written. Concurrent clicks share one commit; this
+        returns once it is committed. Raises `WriteFailed` when the database refused this vote alone."""
         ...
 
     async def cast_vote(

@@ -1,22 +1,26 @@
 """Votes while a poll is open: open ballots keyed by Discord id, secret ballots keyed by a hash.
 
-Secret ballots never touch a Discord id here: the cog hands over the keyed hash (bytes) instead,
-and the store refuses the wrong kind of voter for the poll. Each click is one transaction that
-reads the voter's current choices, applies the core's click rule and writes the result, so a
-burst of concurrent clicks serialises cleanly.
+A click is one store operation (`vote`): one job of the group commit (see group_commit.py) that reads the
+poll, decides whether it still takes votes, finds the voter's ballot (for a secret poll, the keyed hash
+of the member, computed in the job from the server secret the service hands over; the Discord id is never
+written), applies the core's click rule and writes the result. Concurrent clicks share one transaction and
+one COMMIT; the clicks of one member apply in the order they arrived, so the last one counts.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import aiosqlite
 
-from bot.core.ballot_keys import BallotSeed
-from bot.core.polls import Aggregate, Click, PollInfo, aggregate, apply_click
+from bot.core.ballot_keys import BallotKeys, BallotSeed
+from bot.core.polls import Aggregate, Click, PollInfo, VoteOutcome, VoteRefusal, aggregate, apply_click
 from bot.store.base import StoreBase
 from bot.store.dbtime import to_db_time
+from bot.store.group_commit import Batch
 from bot.store.interface import Voter
+from bot.store.poll_rows import POLL_COLUMNS, poll_of
 
 
 def ballot_seed(row: aiosqlite.Row) -> BallotSeed | None:
@@ -47,85 +51,48 @@ class PollBallotQueries(StoreBase):
         )
         return frozenset(row[0] for row in rows)
 
-    async def _choices(self, db: aiosqlite.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
-        table, column = _ballot_table(voter)
-        async with db.execute(
-            f"SELECT position FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter)
-        ) as cursor:
-            return frozenset(row[0] for row in await cursor.fetchall())
-
-    async def _accepting(
-        self, db: aiosqlite.Connection, guild_id: int, poll_id: int, voter: Voter, now: datetime
-    ) -> tuple[int, int]:
-        """(max_choices, number of options) if this server's poll still takes votes, else (0, 0).
-
-        Decided inside the vote's transaction, so a vote and the sealing of the poll never overlap:
-        a vote either lands before the seal (and is counted) or is refused. Refuses a Discord id as
-        the voter of a secret poll, and a hash for an open one.
-        """
-        async with db.execute(
-            """
-            SELECT secret, max_choices, (SELECT count(*) FROM poll_options o WHERE o.poll_id = p.id) AS options
-            FROM polls p WHERE id = ? AND guild_id = ? AND closed_at IS NULL AND closes_at > ?
-            """,
-            (poll_id, guild_id, to_db_time(now)),
-        ) as cursor:
-            row = await cursor.fetchone()
-        if row is None:
-            return 0, 0
-        if bool(row["secret"]) != isinstance(voter, bytes):
-            raise ValueError("a secret poll's ballots are keyed by hash, an open poll's by user id")
-        if row["secret"]:
-            await self._secure_delete(db)
-        return row["max_choices"], row["options"]
+    async def vote(
+        self, guild_id: int, poll_id: int, user_id: int, choice: int | None, now: datetime, keys: BallotKeys
+    ) -> VoteOutcome:
+        """One click (`choice` None: retract), decided and written in one job of the group commit."""
+        at = to_db_time(now)
+        return await self._write(lambda batch: _click(batch, guild_id, poll_id, user_id, choice, now, at, keys))
 
     async def cast_vote(
         self, guild_id: int, poll_id: int, voter: Voter, position: int, stakeholder: str | None, now: datetime
     ) -> Click | None:
-        """Apply one click atomically (read, decide, write); None when the poll no longer takes votes."""
-        async with self.transaction() as db:
-            max_choices, options = await self._accepting(db, guild_id, poll_id, voter, now)
+        """Apply one click of a known voter atomically (read, decide, write); None when the poll no longer
+        takes votes."""
+        at = to_db_time(now)
+
+        def job(batch: Batch) -> Click | None:
+            conn = batch.conn
+            max_choices, options = _accepting(conn, guild_id, poll_id, voter, at)
             if not options:
                 return None
             if not 0 <= position < options:
                 raise ValueError(f"poll {poll_id} has no option {position}")
-            click = apply_click(await self._choices(db, poll_id, voter), position, max_choices)
+            click = apply_click(_choices(conn, poll_id, voter), position, max_choices)
             if click.choices != click.previous:
-                await self._write_choices(db, poll_id, voter, click.choices, stakeholder, now)
+                _write_choices(conn, poll_id, voter, click.choices, stakeholder, at)
             return click
+
+        return await self._write(job)
 
     async def retract_vote(self, guild_id: int, poll_id: int, voter: Voter, now: datetime) -> frozenset[int] | None:
         """Remove a voter's ballot; returns what it held (empty: there was none), None when the poll is closed."""
-        async with self.transaction() as db:
-            if not (await self._accepting(db, guild_id, poll_id, voter, now))[1]:
+        at = to_db_time(now)
+
+        def job(batch: Batch) -> frozenset[int] | None:
+            conn = batch.conn
+            if not _accepting(conn, guild_id, poll_id, voter, at)[1]:
                 return None
-            previous = await self._choices(db, poll_id, voter)
+            previous = _choices(conn, poll_id, voter)
             if previous:
-                await self._write_choices(db, poll_id, voter, frozenset(), None, now)
+                _write_choices(conn, poll_id, voter, frozenset(), None, at)
             return previous
 
-    async def _write_choices(
-        self,
-        db: aiosqlite.Connection,
-        poll_id: int,
-        voter: Voter,
-        choices: frozenset[int],
-        stakeholder: str | None,
-        now: datetime,
-    ) -> None:
-        table, column = _ballot_table(voter)
-        await db.execute(f"DELETE FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter))
-        if isinstance(voter, bytes):
-            ballots = [(poll_id, voter, position, stakeholder) for position in sorted(choices)]
-            await db.executemany(
-                "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)", ballots
-            )
-        else:
-            votes = [(poll_id, voter, position, stakeholder, to_db_time(now)) for position in sorted(choices)]
-            await db.executemany(
-                "INSERT INTO poll_votes (poll_id, user_id, position, stakeholder, voted_at) VALUES (?, ?, ?, ?, ?)",
-                votes,
-            )
+        return await self._write(job)
 
     async def _live_counts(self, db: aiosqlite.Connection, poll: PollInfo) -> Aggregate:
         table, column = ("poll_ballots", "voter_key") if poll.secret else ("poll_votes", "user_id")
@@ -136,3 +103,122 @@ class PollBallotQueries(StoreBase):
             for row in await cursor.fetchall():
                 ballots.setdefault(row["voter"], (set(), row["stakeholder"]))[0].add(row["position"])
         return aggregate(ballots.values())
+
+
+# --- the jobs' statements, run on the writer's thread inside a group commit --------------------------
+
+
+def _click(
+    batch: Batch,
+    guild_id: int,
+    poll_id: int,
+    user_id: int,
+    choice: int | None,
+    now: datetime,
+    at: str,
+    keys: BallotKeys,
+) -> VoteOutcome:
+    conn = batch.conn
+    poll, seed = _poll_and_seed(batch, poll_id)
+    if poll is None:
+        return VoteOutcome(None, VoteRefusal.GONE)
+    if poll.guild_id != guild_id:
+        return VoteOutcome(poll, VoteRefusal.ELSEWHERE)
+    if not poll.accepts_votes(now):
+        return VoteOutcome(poll, VoteRefusal.CLOSED)
+    if choice is not None and not 0 <= choice < len(poll.options):
+        return VoteOutcome(poll, VoteRefusal.NO_SUCH_ANSWER)
+    voter: Voter = user_id
+    if poll.secret:
+        if seed is None:
+            return VoteOutcome(poll, VoteRefusal.CLOSED)
+        voter = keys.voter_key(poll.id, seed, user_id)
+    current = _choices(conn, poll.id, voter)
+    if choice is None:
+        if current:
+            _write_choices(conn, poll.id, voter, frozenset(), None, at)
+        return VoteOutcome(poll, previous=current)
+    click = apply_click(current, choice, poll.max_choices)
+    if click.choices != click.previous:
+        found = conn.execute(
+            "SELECT stakeholder FROM profiles WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        ).fetchone()
+        _write_choices(conn, poll.id, voter, click.choices, found[0] if found else None, at, replace=bool(current))
+    return VoteOutcome(poll, click=click)
+
+
+def _poll_and_seed(batch: Batch, poll_id: int) -> tuple[PollInfo | None, BallotSeed | None]:
+    """The poll and its ballot seed, read once per transaction (no vote changes them; a seal is a transaction
+    of its own)."""
+    key = ("poll", poll_id)
+    if key not in batch.memo:
+        conn = batch.conn
+        row = conn.execute(
+            f"SELECT {POLL_COLUMNS}, salt, ballot_nonce, ballot_check FROM polls WHERE id = ?", (poll_id,)
+        )
+        found = row.fetchone()
+        if found is None:
+            batch.memo[key] = (None, None)
+        else:
+            labels = conn.execute("SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position", (poll_id,))
+            poll = poll_of(found, [label for (label,) in labels])
+            if poll.secret:  # a retraction or change deletes ballot rows: overwrite them
+                conn.execute("PRAGMA secure_delete = ON")
+            batch.memo[key] = (poll, ballot_seed(found))
+    poll_and_seed: tuple[PollInfo | None, BallotSeed | None] = batch.memo[key]
+    return poll_and_seed
+
+
+def _choices(conn: sqlite3.Connection, poll_id: int, voter: Voter) -> frozenset[int]:
+    table, column = _ballot_table(voter)
+    rows = conn.execute(f"SELECT position FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter))
+    return frozenset(position for (position,) in rows)
+
+
+def _accepting(conn: sqlite3.Connection, guild_id: int, poll_id: int, voter: Voter, at: str) -> tuple[int, int]:
+    """(max_choices, number of options) if this server's poll still takes votes, else (0, 0).
+
+    Decided inside the vote's transaction, so a vote and the sealing of the poll never overlap: a vote
+    either lands before the seal (and is counted) or is refused. Refuses a Discord id as the voter of a
+    secret poll, and a hash for an open one.
+    """
+    row = conn.execute(
+        """
+        SELECT secret, max_choices, (SELECT count(*) FROM poll_options o WHERE o.poll_id = p.id) AS options
+        FROM polls p WHERE id = ? AND guild_id = ? AND closed_at IS NULL AND closes_at > ?
+        """,
+        (poll_id, guild_id, at),
+    ).fetchone()
+    if row is None:
+        return 0, 0
+    if bool(row["secret"]) != isinstance(voter, bytes):
+        raise ValueError("a secret poll's ballots are keyed by hash, an open poll's by user id")
+    if row["secret"]:
+        conn.execute("PRAGMA secure_delete = ON")
+    return row["max_choices"], row["options"]
+
+
+def _write_choices(
+    conn: sqlite3.Connection,
+    poll_id: int,
+    voter: Voter,
+    choices: frozenset[int],
+    stakeholder: str | None,
+    at: str,
+    *,
+    replace: bool = True,
+) -> None:
+    """Write the voter's ballot; `replace` False when they held none (nothing to delete)."""
+    table, column = _ballot_table(voter)
+    if replace:
+        conn.execute(f"DELETE FROM {table} WHERE poll_id = ? AND {column} = ?", (poll_id, voter))
+    if isinstance(voter, bytes):
+        conn.executemany(
+            "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)",
+            [(poll_id, voter, position, stakeholder) for position in sorted(choices)],
+        )
+    else:
+        conn.executemany(
+            "INSERT INTO poll_votes (poll_id, user_id, position, stakeholder, voted_at) VALUES (?, ?, ?, ?, ?)",
+            [(poll_id, voter, position, stakeholder, at) for position in sorted(choices)],
+        )

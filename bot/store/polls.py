@@ -11,6 +11,7 @@ counts, never the seal half-way (closed counts written, ballots gone, poll still
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -18,51 +19,19 @@ import aiosqlite
 
 from bot.core.ballot_keys import BallotSeed
 from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
-from bot.store.dbtime import db_time_or_none, from_db_time, to_db_time
+from bot.store.dbtime import to_db_time
 from bot.store.poll_ballots import PollBallotQueries
-from bot.store.poll_delivery import PollDeliveryQueries, read_error
+from bot.store.poll_delivery import PollDeliveryQueries
+from bot.store.poll_rows import POLL_COLUMNS, poll_of
 
-_POLL_COLUMNS = """
-    id, guild_id, number, channel_id, message_id, question, theme, secret, hide_results, max_choices,
-    created_at, closes_at, closed_at, close_edited, results_message_id, close_attempts, close_retry_at,
-    soon_message_id, soon_attempts, soon_retry_at, last_error
-"""
-
-
-def _poll(row: aiosqlite.Row, options: Sequence[str]) -> PollInfo:
-    error_kind, last_error = read_error(row["last_error"])
-    return PollInfo(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        number=row["number"],
-        channel_id=row["channel_id"],
-        message_id=row["message_id"],
-        question=row["question"],
-        options=tuple(options),
-        theme=row["theme"],
-        secret=bool(row["secret"]),
-        hide_results=bool(row["hide_results"]),
-        max_choices=row["max_choices"],
-        created_at=from_db_time(row["created_at"]),
-        closes_at=from_db_time(row["closes_at"]),
-        closed_at=db_time_or_none(row["closed_at"]),
-        close_edited=bool(row["close_edited"]),
-        results_message_id=row["results_message_id"],
-        close_attempts=row["close_attempts"],
-        close_retry_at=db_time_or_none(row["close_retry_at"]),
-        soon_message_id=row["soon_message_id"],
-        soon_attempts=row["soon_attempts"],
-        soon_retry_at=db_time_or_none(row["soon_retry_at"]),
-        error_kind=error_kind,
-        last_error=last_error,
-    )
+log = logging.getLogger(__name__)
 
 
 class PollQueries(PollBallotQueries, PollDeliveryQueries):
     async def _polls(
         self, db: aiosqlite.Connection, where: str, params: Sequence[object], order: str = "id"
     ) -> list[PollInfo]:
-        async with db.execute(f"SELECT {_POLL_COLUMNS} FROM polls WHERE {where} ORDER BY {order}", params) as cursor:
+        async with db.execute(f"SELECT {POLL_COLUMNS} FROM polls WHERE {where} ORDER BY {order}", params) as cursor:
             rows = await cursor.fetchall()
         if not rows:
             return []
@@ -75,7 +44,7 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
         ) as cursor:
             for option in await cursor.fetchall():
                 labels[option["poll_id"]].append(option["label"])
-        return [_poll(row, labels[row["id"]]) for row in rows]
+        return [poll_of(row, labels[row["id"]]) for row in rows]
 
     async def create_poll(
         self,

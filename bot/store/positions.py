@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import aiosqlite
 
-from bot.core.models import HistoryEntry, Position, Profile
+from bot.core.models import HistoryEntry, Position, PositionChange, Profile
 from bot.store.base import StoreBase
 from bot.store.dbtime import from_db_time, to_db_time
 
@@ -24,7 +25,7 @@ def _theme_filter(guild_id: int, theme: str, stance: str | None) -> tuple[str, t
     return "p.guild_id = ? AND p.theme = ? AND p.stance = ?", (guild_id, theme, stance)
 
 
-def _position(row: aiosqlite.Row) -> Position:
+def _position(row: sqlite3.Row) -> Position:
     return Position(
         user_id=row["user_id"],
         display_name=row["display_name"],
@@ -122,64 +123,17 @@ class PositionQueries(StoreBase):
         stance: str,
         rationale: str | None,
         now: datetime,
-    ) -> None:
-        """Record or replace a position and append the change to the history, atomically.
+    ) -> PositionChange:
+        """Record or replace a position and append the change to the history, as one job of the group commit.
 
         A rationale is the author's statement on the theme: the same text keeps its statement (its number
-        and reactions), another text is a new statement, numbered next in the server.
+        and reactions), another text is a new statement, numbered next in the server. The same stance and
+        rationale again write nothing.
         """
         at = to_db_time(now)
-        async with self.transaction() as db:
-            statement = await self._statement_for(db, guild_id, theme, user_id, rationale, at)
-            await db.execute(
-                """
-                INSERT INTO positions (guild_id, theme, user_id, display_name, stance, rationale, updated_at,
-                                       statement_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (guild_id, theme, user_id) DO UPDATE
-                    SET display_name = excluded.display_name, stance = excluded.stance,
-                        rationale = excluded.rationale, updated_at = excluded.updated_at,
-                        statement_id = excluded.statement_id
-                """,
-                (guild_id, theme, user_id, display_name, stance, rationale, at, statement),
-            )
-            await db.execute(
-                """
-                INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale, statement_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                (guild_id, theme, user_id, at, stance, rationale, statement),
-            )
-
-    async def _statement_for(
-        self, db: aiosqlite.Connection, guild_id: int, theme: str, user_id: int, text: str | None, at: str
-    ) -> int | None:
-        """The id of the author's statement with this text on the theme, made (numbered) if it is new."""
-        if text is None:
-            return None
-        async with db.execute(
-            "SELECT id FROM statements WHERE guild_id = ? AND theme = ? AND author_id = ? AND text = ?",
-            (guild_id, theme, user_id, text),
-        ) as cursor:
-            found = await cursor.fetchone()
-        if found is not None:
-            return int(found[0])
-        async with db.execute(
-            """
-            INSERT INTO statement_counters (guild_id, last_number) VALUES (?, 1)
-            ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1
-            RETURNING last_number
-            """,
-            (guild_id,),
-        ) as cursor:
-            counted = await cursor.fetchone()
-        assert counted is not None
-        cursor = await db.execute(
-            "INSERT INTO statements (guild_id, number, theme, author_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (guild_id, counted[0], theme, user_id, text, at),
+        return await self._write(
+            lambda batch: _record(batch.conn, guild_id, theme, user_id, display_name, stance, rationale, at)
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
 
     async def has_positions_history(self, guild_id: int, user_id: int) -> bool:
         """Whether this participant ever recorded a position in this server (on any theme)."""
@@ -190,21 +144,8 @@ class PositionQueries(StoreBase):
 
     async def withdraw_position(self, guild_id: int, theme: str, user_id: int, now: datetime) -> bool:
         """Remove the current position; False when there was none. The withdrawal is kept in history."""
-        async with self.transaction() as db:
-            cursor = await db.execute(
-                "DELETE FROM positions WHERE guild_id = ? AND theme = ? AND user_id = ?",
-                (guild_id, theme, user_id),
-            )
-            if cursor.rowcount == 0:
-                return False
-            await db.execute(
-                """
-                INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale)
-                VALUES (?, ?, ?, ?, NULL, NULL)
-                """,
-                (guild_id, theme, user_id, to_db_time(now)),
-            )
-        return True
+        at = to_db_time(now)
+        return await self._write(lambda batch: _withdraw(batch.conn, guild_id, theme, user_id, at))
 
     async def list_positions(
         self, guild_id: int, theme: str, stance: str | None = None, *, limit: int | None = None, offset: int = 0
@@ -277,3 +218,104 @@ class PositionQueries(StoreBase):
             "SELECT user_id, display_name FROM positions WHERE guild_id = ? ORDER BY updated_at", (guild_id,)
         ) as cursor:
             return {row[0]: row[1] for row in await cursor.fetchall()}
+
+
+# --- the jobs' statements, run on the writer's thread inside a group commit --------------------------
+
+
+def _record(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    theme: str,
+    user_id: int,
+    display_name: str,
+    stance: str,
+    rationale: str | None,
+    at: str,
+) -> PositionChange:
+    found = conn.execute(
+        f"""
+        SELECT {_POSITION_COLUMNS}
+        FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
+        WHERE p.guild_id = ? AND p.theme = ? AND p.user_id = ?
+        """,
+        (guild_id, theme, user_id),
+    ).fetchone()
+    previous = _position(found) if found else None
+    if previous is not None and previous.stance == stance and previous.rationale == rationale:
+        return PositionChange(previous, changed=False, first=False, has_profile=previous.stakeholder is not None)
+    first = previous is None and not _has_history(conn, guild_id, user_id)
+    statement = _statement_for(conn, guild_id, theme, user_id, rationale, at)
+    conn.execute(
+        """
+        INSERT INTO positions (guild_id, theme, user_id, display_name, stance, rationale, updated_at, statement_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (guild_id, theme, user_id) DO UPDATE
+            SET display_name = excluded.display_name, stance = excluded.stance,
+                rationale = excluded.rationale, updated_at = excluded.updated_at,
+                statement_id = excluded.statement_id
+        """,
+        (guild_id, theme, user_id, display_name, stance, rationale, at, statement),
+    )
+    conn.execute(
+        """
+        INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale, statement_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        """,
+        (guild_id, theme, user_id, at, stance, rationale, statement),
+    )
+    if previous is not None:
+        has_profile = previous.stakeholder is not None
+    else:
+        profile = conn.execute("SELECT 1 FROM profiles WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+        has_profile = profile.fetchone() is not None
+    return PositionChange(previous, changed=True, first=first, has_profile=has_profile)
+
+
+def _has_history(conn: sqlite3.Connection, guild_id: int, user_id: int) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM position_history WHERE guild_id = ? AND user_id = ? LIMIT 1", (guild_id, user_id)
+    )
+    return found.fetchone() is not None
+
+
+def _statement_for(
+    conn: sqlite3.Connection, guild_id: int, theme: str, user_id: int, text: str | None, at: str
+) -> int | None:
+    """The id of the author's statement with this text on the theme, made (numbered) if it is new."""
+    if text is None:
+        return None
+    found = conn.execute(
+        "SELECT id FROM statements WHERE guild_id = ? AND theme = ? AND author_id = ? AND text = ?",
+        (guild_id, theme, user_id, text),
+    ).fetchone()
+    if found is not None:
+        return int(found[0])
+    counted = conn.execute(
+        """
+        INSERT INTO statement_counters (guild_id, last_number) VALUES (?, 1)
+        ON CONFLICT (guild_id) DO UPDATE SET last_number = last_number + 1
+        RETURNING last_number
+        """,
+        (guild_id,),
+    ).fetchone()
+    cursor = conn.execute(
+        "INSERT INTO statements (guild_id, number, theme, author_id, text, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (guild_id, counted[0], theme, user_id, text, at),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def _withdraw(conn: sqlite3.Connection, guild_id: int, theme: str, user_id: int, at: str) -> bool:
+    cursor = conn.execute(
+        "DELETE FROM positions WHERE guild_id = ? AND theme = ? AND user_id = ?", (guild_id, theme, user_id)
+    )
+    if cursor.rowcount == 0:
+        return False
+    conn.execute(
+        "INSERT INTO position_history (guild_id, theme, user_id, at, stance, rationale) "
+        "VALUES (?, ?, ?, ?, NULL, NULL)",
+        (guild_id, theme, user_id, at),
+    )
+    return True

@@ -8,6 +8,7 @@ counted even if the database (in a burst) or Discord (the deferral) kept it wait
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -15,9 +16,12 @@ from datetime import datetime
 import discord
 
 from bot.context import Context
-from bot.core.polls import Click, PollInfo
+from bot.core.polls import Click, PollInfo, VoteOutcome, VoteRefusal
 from bot.interactions import UserError, guild_id_of, reply
 from bot.render.discord import polls as render
+from bot.store import WriteFailed
+
+log = logging.getLogger(__name__)
 
 
 class VoteService:
@@ -78,39 +82,35 @@ class VoteService:
     async def _vote(
         self, guild_id: int, poll_id: int, user_id: int, position: int, now: datetime
     ) -> tuple[PollInfo, Click]:
-        """The write is one serialised store transaction, which also decides whether the poll still
-        takes votes (so a vote and the seal never overlap)."""
-        store = self.ctx.store
-        poll = await self._open_poll(guild_id, poll_id, now)
-        if not 0 <= position < len(poll.options):
-            raise UserError(render.no_such_answer())
-        voter = await self._voter(poll, user_id)
-        profile = await store.get_profile(guild_id, user_id)
-        stakeholder = profile.stakeholder if profile else None
-        click = await store.cast_vote(guild_id, poll.id, voter, position, stakeholder, now)
-        if click is None:
-            raise UserError(render.closed_vote_text(poll))
-        return poll, click
+        outcome = await self._click(guild_id, poll_id, user_id, position, now)
+        assert outcome.poll is not None and outcome.click is not None
+        return outcome.poll, outcome.click
 
     async def _retract(
         self, guild_id: int, poll_id: int, user_id: int, now: datetime
     ) -> tuple[PollInfo, frozenset[int]]:
-        poll = await self._open_poll(guild_id, poll_id, now)
-        voter = await self._voter(poll, user_id)
-        previous = await self.ctx.store.retract_vote(guild_id, poll.id, voter, now)
-        if previous is None:
-            raise UserError(render.closed_vote_text(poll))
-        return poll, previous
+        outcome = await self._click(guild_id, poll_id, user_id, None, now)
+        assert outcome.poll is not None and outcome.previous is not None
+        return outcome.poll, outcome.previous
 
-    async def _open_poll(self, guild_id: int, poll_id: int, now: datetime) -> PollInfo:
-        poll = await self.ctx.store.get_poll_by_id(poll_id)
-        if poll is None:
+    async def _click(self, guild_id: int, poll_id: int, user_id: int, choice: int | None, now: datetime) -> VoteOutcome:
+        """One store operation, which also decides whether the poll still takes votes (so a vote and the seal
+        never overlap); it returns once the vote is committed (concurrent clicks share one commit). A secret
+        poll's voter key is computed there from the server secret (see bot/core/ballot_keys.py)."""
+        try:
+            outcome = await self.ctx.store.vote(guild_id, poll_id, user_id, choice, now, self.ctx.ballot_keys)
+        except WriteFailed:
+            log.exception("poll %s: a vote could not be stored", poll_id)
+            raise UserError(render.vote_not_stored()) from None
+        if outcome.refused is VoteRefusal.GONE or outcome.poll is None:
             raise UserError(render.poll_gone())
-        if poll.guild_id != guild_id:
+        if outcome.refused is VoteRefusal.ELSEWHERE:
             raise UserError(render.poll_elsewhere())
-        if not poll.accepts_votes(now):
-            raise UserError(render.closed_vote_text(poll))
-        return poll
+        if outcome.refused is VoteRefusal.CLOSED:
+            raise UserError(render.closed_vote_text(outcome.poll))
+        if outcome.refused is VoteRefusal.NO_SUCH_ANSWER:
+            raise UserError(render.no_such_answer())
+        return outcome
 
     async def own_vote(self, poll: PollInfo, user_id: int) -> frozenset[int] | None:
         """The answers this member chose on the poll now, or None once that can no longer be told: a secret
@@ -121,13 +121,3 @@ class VoteService:
         if seed is None:
             return None
         return await self.ctx.store.voter_choices(poll.id, self.ctx.ballot_keys.voter_key(poll.id, seed, user_id))
-
-    async def _voter(self, poll: PollInfo, user_id: int) -> int | bytes:
-        """The Discord id for an open ballot; for a secret one, the keyed hash (the id goes no further), keyed
-        by the server secret and the poll's nonce (see bot/core/ballot_keys.py)."""
-        if not poll.secret:
-            return user_id
-        seed = await self.ctx.store.poll_ballot_seed(poll.id)
-        if seed is None:
-            raise UserError(render.closed_vote_text(poll))
-        return self.ctx.ballot_keys.voter_key(poll.id, seed, user_id)

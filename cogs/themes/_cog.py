@@ -8,6 +8,7 @@ buttons still turn.
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any
 
@@ -26,10 +27,12 @@ from bot.render.discord import themes as render
 from bot.render.discord.files import chart_file
 from bot.render.discord.limits import clip
 from bot.settings import ThemeConfig
+from bot.store import WriteFailed
 from cogs.themes._discuss import DiscussService
 from cogs.themes._form import MAX_RATIONALE, RATIONALE_FIELD, RATIONALE_FORM, clean_rationale, rationale_form
 from cogs.themes._pages import ThemeDirectory
 
+log = logging.getLogger(__name__)
 BRIDGES_SHOWN = 5  # statements of common ground `/<slug> bridges` shows
 DIVIDES_SHOWN = 3  # and where groups divide
 
@@ -154,16 +157,18 @@ class ThemeCog(commands.Cog):
         self._check_stance(stance)
         rationale = clean_rationale(raw)
         guild_id, user_id = guild_id_of(interaction), interaction.user.id
-        previous = await self.ctx.store.get_position(guild_id, self.theme.slug, user_id)
-        if previous is not None and previous.stance == stance and previous.rationale == rationale:
+        try:
+            change = await self.ctx.store.record_position(
+                guild_id, self.theme.slug, user_id, interaction.user.display_name, stance, rationale, self.ctx.now()
+            )
+        except WriteFailed:
+            log.exception("theme %s: a position could not be stored", self.theme.slug)
+            raise UserError(render.position_not_stored()) from None
+        if not change.changed:
             await reply(interaction, render.position_unchanged(self.theme, stance))
             return
-        first = previous is None and not await self.ctx.store.has_positions_history(guild_id, user_id)
-        await self.ctx.store.record_position(
-            guild_id, self.theme.slug, user_id, interaction.user.display_name, stance, rationale, self.ctx.now()
-        )
-        text = render.position_confirmation(self.theme, stance, previous, rationale, raw)
-        if first and await self.ctx.store.get_profile(guild_id, user_id) is None:
+        text = render.position_confirmation(self.theme, stance, change.previous, rationale, raw)
+        if change.first and not change.has_profile:
             text += "\n" + render.undeclared_hint()
         await reply(interaction, text)
 

@@ -232,7 +232,7 @@ async def test_an_unexpected_failure_on_a_click_apologises_and_keeps_the_earlier
     async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(world.bot.store, "cast_vote", broken)
+    monkeypatch.setattr(world.bot.store, "vote", broken)
     res = await alice.click(poll, label="No")
     assert res.ephemeral and res.response.content == APOLOGY
     assert "RuntimeError: disk on fire" in caplog.text  # logged with its traceback

@@ -408,3 +408,7 @@ def poll_elsewhere() -> str:
 
 def no_such_answer() -> str:
     return _("Sorry, that answer is not on this poll.")
+
+
+def vote_not_stored() -> str:
+    return _("Sorry, your vote could not be recorded, so nothing was changed. Please click again.")

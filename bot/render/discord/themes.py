@@ -102,6 +102,10 @@ def written_for(theme: ThemeConfig, earlier: str, stance: str) -> str:
     )
 
 
+def position_not_stored() -> str:
+    return _("Sorry, your position could not be recorded, so nothing was changed. Please try again.")
+
+
 def position_unchanged(theme: ThemeConfig, stance: str) -> str:
     return _("Your position on **{theme}** is unchanged: **{stance}**, with the same rationale.").format(
         theme=theme.title, stance=theme.label(stance)
