@@ -9,13 +9,22 @@ from bot.core.digest import DigestSource, previous_digest_at
 from bot.core.polis import PolisSource
 from bot.store.command_sync import CommandSyncQueries
 from bot.store.digests import DigestQueries
+from bot.store.moderation import ModerationQueries
 from bot.store.polis import PolisQueries
 from bot.store.polls import PollQueries
 from bot.store.positions import PositionQueries
 from bot.store.statements import StatementQueries
 
 
-class SqliteStore(PositionQueries, StatementQueries, PolisQueries, PollQueries, DigestQueries, CommandSyncQueries):
+class SqliteStore(
+    PositionQueries,
+    StatementQueries,
+    ModerationQueries,
+    PolisQueries,
+    PollQueries,
+    DigestQueries,
+    CommandSyncQueries,
+):
     """Implements `bot.store.Store`; open it with `await SqliteStore.open(path)` (or `open_store`)."""
 
     async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
