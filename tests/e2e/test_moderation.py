@@ -4,10 +4,25 @@ the log; the author is told by DM; per server, role-gated, and user text never p
 from __future__ import annotations
 
 import re
+from random import Random
+
+import pytest
 
 from tests.support.world import World, build_world, db_rows, embed_text, restart
 
 SHOWN = re.compile(r"^#(\d+) · ")
+
+
+class LowestFirst(Random):
+    """Discuss then always shows a member's lowest-numbered statement left (its weighted draw takes the first)."""
+
+    def random(self) -> float:
+        return 0.0
+
+
+@pytest.fixture(autouse=True)
+def lowest_first(world: World) -> None:
+    world.bot.get_cog("Theme:gaps").discussion.rng = LowestFirst()
 
 
 def shown_number(result) -> int | None:
@@ -50,6 +65,11 @@ async def seen_in_discuss(world: World, member) -> set[int]:
         seen.add(number)
         res = await member.click(res.response, label="Pass")
     return seen
+
+
+def final(result):
+    """The answer after a deferral ("thinking…"): its first followup replaces the deferred message."""
+    return result.followups[-1] if result.followups else result.response
 
 
 def buttons(response) -> list[list[tuple[str, str]]]:
@@ -117,7 +137,7 @@ async def test_hide_and_restore_by_number_with_the_log(world, db_path):
     await bob.click(res.response, label="Agree")
 
     hidden = await world.facilitator.slash(world.channel, "moderate hide", statement=1, reason="Off topic")
-    assert hidden.ephemeral and "Hidden: #1" in hidden.followups[-1].content
+    assert hidden.ephemeral and "Hidden: #1" in final(hidden).content
     assert await seen_in_discuss(world, world.members[2]) == set()
     twice = await world.facilitator.slash(world.channel, "moderate hide", statement=1, reason="Again")
     assert "already hidden" in twice.response.content
@@ -177,7 +197,7 @@ async def test_closed_dms_are_logged_and_fail_nothing(world, db_path):
     await take(world, alice, "Spam has no home.")
     world.env.inject_error("POST", "/channels/*/messages", status=403, code=50007, message="Cannot send messages")
     hidden = await world.facilitator.slash(world.channel, "moderate hide", statement=1, reason="Off topic")
-    text = hidden.followups[-1].content
+    text = final(hidden).content
     assert "Hidden: #1" in text and "could not be told" in text
     assert db_rows(db_path, "SELECT author_told FROM moderation_actions") == [(0,)]
     log = await world.facilitator.slash(world.channel, "moderate log")
@@ -213,8 +233,8 @@ async def test_reasons_never_ping_and_fit_limits(world):
     assert len(queue.response.embeds[0].description) <= 210
     reason = "<@" + str(bob.id) + "> @everyone " + "z" * 300
     hidden = await world.facilitator.slash(world.channel, "moderate hide", statement=1, reason=reason[:300])
-    final = hidden.followups[-1]
-    assert not final.message.mention_everyone and final.message.mentions == []
+    final_answer = final(hidden)
+    assert not final_answer.message.mention_everyone and final_answer.message.mentions == []
     log = await world.facilitator.slash(world.channel, "moderate log")
     assert not log.response.message.mention_everyone and log.response.message.mentions == []
     assert "@everyone" in embed_text(log.response.embeds[0])
