@@ -12,12 +12,11 @@ from discord.ext import commands
 
 from bot.context import Context
 from bot.core.moderation import MAX_REASON, ModerationAction
-from bot.i18n import N_
 from bot.interactions import Gate, answered, gated, guild_id_of, reply, submitted_value
 from bot.render.discord import moderation as render
 from cogs.moderation._buttons import QueueButton, queue_view
 from cogs.moderation._forms import HIDE_FORM, REASON_FIELD, REPORT_FORM
-from cogs.moderation._service import ModerationService
+from cogs.moderation._service import MODERATE, ModerationService
 
 QUEUE_SHOWN = 5  # statements per queue message: one embed and one row of buttons each
 LOG_SHOWN = 20
@@ -40,7 +39,7 @@ class ModerationCog(
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(self.button)
 
-    @gated(Gate.FACILITATOR, N_("moderate statements"))
+    @gated(Gate.FACILITATOR, MODERATE)
     @app_commands.command(name="queue", description="Reported statements, most reports first (facilitators)")
     @answered
     async def queue(self, interaction: discord.Interaction) -> None:
@@ -52,7 +51,7 @@ class ModerationCog(
         view = queue_view(self.button, [item.number for item in items])
         await reply(interaction, render.queue_content(len(items)), embeds=embeds, view=view)
 
-    @gated(Gate.FACILITATOR, N_("moderate statements"))
+    @gated(Gate.FACILITATOR, MODERATE)
     @app_commands.command(name="hide", description="Hide a statement everywhere, with a reason (facilitators)")
     @app_commands.describe(statement="The statement's number (#N)", reason="Why: the author is told")
     @answered
@@ -64,14 +63,14 @@ class ModerationCog(
     ) -> None:
         await self.service.act(interaction, statement, ModerationAction.HIDE, reason)
 
-    @gated(Gate.FACILITATOR, N_("moderate statements"))
+    @gated(Gate.FACILITATOR, MODERATE)
     @app_commands.command(name="restore", description="Show a hidden statement again (facilitators)")
     @app_commands.describe(statement="The statement's number (#N)")
     @answered
     async def restore(self, interaction: discord.Interaction, statement: app_commands.Range[int, 1]) -> None:
         await self.service.act(interaction, statement, ModerationAction.RESTORE)
 
-    @gated(Gate.FACILITATOR, N_("moderate statements"))
+    @gated(Gate.FACILITATOR, MODERATE)
     @app_commands.command(name="log", description="Recent moderation actions: who, when, what, why (facilitators)")
     @answered
     async def log(self, interaction: discord.Interaction) -> None:
