@@ -12,17 +12,20 @@ async def load_cogs(bot: commands.Bot, ctx: Context) -> None:
     """One ThemeCog per configured theme, then the cross-theme cogs."""
     from cogs.digests import DigestCog
     from cogs.help import HelpCog
+    from cogs.moderation import ModerationCog, ModerationService
     from cogs.mydata import MyDataCog
     from cogs.polls import PollCog
     from cogs.profile import ProfileCog
     from cogs.themes import DiscussService, ThemeCog, ThemeDirectory
 
-    discussion = DiscussService(ctx)
-    directory = ThemeDirectory(shared=[discussion.button])
+    moderation = ModerationService(bot, ctx)
+    discussion = DiscussService(ctx, moderation)
+    directory = ThemeDirectory(shared=[discussion.button, discussion.report_button])
     for theme in ctx.settings.themes:
         await bot.add_cog(ThemeCog(bot, ctx, theme, directory, discussion))
     await bot.add_cog(ProfileCog(bot, ctx))
     await bot.add_cog(PollCog(bot, ctx))
     await bot.add_cog(DigestCog(bot, ctx))
+    await bot.add_cog(ModerationCog(bot, ctx, moderation))
     await bot.add_cog(HelpCog(bot, ctx))
     await bot.add_cog(MyDataCog(bot, ctx))

@@ -20,6 +20,7 @@ from bot.core.consensus import Reacted, Reaction, StatementVotes
 from bot.core.digest import DigestSource, PostedDigest
 from bot.core.member_data import Erased, MemberData
 from bot.core.models import HistoryEntry, Position, PositionChange, Profile, Statement
+from bot.core.moderation import LogEntry, ModerationAction, ModerationOutcome, QueuedStatement, Reported
 from bot.core.polis import PolisSource
 from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo, VoteOutcome
 from bot.core.schedule import DeliveryError, DigestKind, RunState
@@ -144,6 +145,41 @@ class StatementStore(Protocol):
         """What the Pol.is export of these themes as of `until` is built from, read as one snapshot: every
         statement written by then (current or not), each member's latest reaction by then, when each person
         first appeared in the server (at any time, so export ids never change) and the profiles as of then."""
+        ...
+
+
+class ModerationStore(Protocol):
+    """Members' reports of statements and facilitators' hide, restore and keep, with their log."""
+
+    async def report_statement(
+        self, guild_id: int, statement_id: int, reporter_id: int, reason: str | None, now: datetime
+    ) -> Reported:
+        """Record the member's report of a statement shown today in this server (once per member per
+        statement); a reported statement is not offered to its reporter again."""
+        ...
+
+    async def has_reported(self, guild_id: int, statement_id: int, reporter_id: int) -> bool:
+        """Whether the member already reported this statement."""
+        ...
+
+    async def report_queue(self, guild_id: int, limit: int) -> list[QueuedStatement]:
+        """Visible statements with reports no facilitator has answered yet, most reports first (ties by number)."""
+        ...
+
+    async def moderate(
+        self, guild_id: int, number: int, action: ModerationAction, moderator_id: int, reason: str | None, now: datetime
+    ) -> ModerationOutcome:
+        """Hide, restore or keep the server's statement with this number and append the action to the log,
+        atomically. A hidden statement leaves every reader from `now` (reads as of an earlier moment still
+        show it); hide and keep answer its open reports; reactions are kept, so a restore brings them back."""
+        ...
+
+    async def record_author_told(self, action_id: int, told: bool) -> None:
+        """Record whether the author of a hidden statement was told by DM (False: their DMs were closed)."""
+        ...
+
+    async def moderation_log(self, guild_id: int, limit: int) -> list[LogEntry]:
+        """The server's most recent moderation actions, newest first."""
         ...
 
 
@@ -376,7 +412,15 @@ class MemberDataStore(Protocol):
 
 
 class Store(
-    ProfileStore, PositionStore, StatementStore, PollStore, DigestStore, CommandSyncStore, MemberDataStore, Protocol
+    ProfileStore,
+    PositionStore,
+    StatementStore,
+    ModerationStore,
+    PollStore,
+    DigestStore,
+    CommandSyncStore,
+    MemberDataStore,
+    Protocol,
 ):
     """The whole store, as cogs, services and tools use it; `bot.store.open_store` opens one."""
 

@@ -95,6 +95,26 @@ MEMBER_TABLES: tuple[MemberTable, ...] = (
         ("DELETE FROM position_history WHERE guild_id = :guild AND user_id = :user",),
     ),
     MemberTable(
+        "statement_reports",
+        ("reporter_id", "settled_by"),
+        (
+            # the reports they made, and every report on their statements (settled_by is an action's id)
+            f"""
+            DELETE FROM statement_reports WHERE guild_id = :guild
+                AND (reporter_id = :user OR statement_id IN ({_THEIR_STATEMENTS}))
+            """,
+        ),
+    ),
+    MemberTable(
+        "moderation_actions",
+        ("moderator_id", "author_told"),
+        (
+            # actions on their statements go with them; as a facilitator their id becomes the neutral 0
+            f"DELETE FROM moderation_actions WHERE guild_id = :guild AND statement_id IN ({_THEIR_STATEMENTS})",
+            "UPDATE moderation_actions SET moderator_id = 0 WHERE guild_id = :guild AND moderator_id = :user",
+        ),
+    ),
+    MemberTable(
         "statements",
         ("author_id",),
         ("DELETE FROM statements WHERE guild_id = :guild AND author_id = :user",),

@@ -16,6 +16,7 @@ from bot.core.consensus import Reaction
 from bot.core.polis import PolisReaction, PolisStatement
 from bot.store.base import StoreBase
 from bot.store.dbtime import from_db_time, to_db_time
+from bot.store.visibility import hidden_as_of, moment_params
 
 
 def _marks(themes: Sequence[str]) -> str:
@@ -26,16 +27,16 @@ class PolisQueries(StoreBase):
     async def _polis_statements(
         self, db: aiosqlite.Connection, guild_id: int, themes: Sequence[str], until: datetime
     ) -> list[PolisStatement]:
-        """Every statement on these themes written by `until`, current or not, lowest number first."""
+        """Every statement on these themes written by `until`, current or not, lowest number first, each
+        flagged when it was hidden at `until` (Pol.is's `moderated` -1)."""
         async with db.execute(
             f"""
-            SELECT number, theme, author_id, text, created_at,
-                   0 AS hidden  -- nothing is hidden yet: moderation will give its flag here
+            SELECT number, theme, author_id, text, created_at, {hidden_as_of("statements.id")} AS hidden
             FROM statements
             WHERE guild_id = ? AND created_at <= ? AND theme IN ({_marks(themes)})
             ORDER BY number
             """,
-            (guild_id, to_db_time(until), *themes),
+            (*moment_params(until), guild_id, to_db_time(until), *themes),
         ) as cursor:
             return [
                 PolisStatement(

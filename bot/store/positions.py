@@ -10,10 +10,17 @@ import aiosqlite
 from bot.core.models import HistoryEntry, Position, PositionChange, Profile
 from bot.store.base import StoreBase
 from bot.store.dbtime import from_db_time, to_db_time
+from bot.store.visibility import hidden_as_of, moment_params
 
 _POSITION_COLUMNS = """
     p.user_id, p.display_name, p.stance, p.rationale, p.updated_at, f.stakeholder, f.region,
     (SELECT s.number FROM statements s WHERE s.id = p.statement_id) AS statement
+"""
+#: The same, as others may see it: a rationale a facilitator hid is left out (the stance still counts).
+_SHOWN_POSITION_COLUMNS = """
+    p.user_id, p.display_name, p.stance, p.updated_at, f.stakeholder, f.region,
+    CASE WHEN s.hidden_since IS NULL THEN p.rationale END AS rationale,
+    CASE WHEN s.hidden_since IS NULL THEN s.number END AS statement
 """
 
 
@@ -157,8 +164,9 @@ class PositionQueries(StoreBase):
         where, params = _theme_filter(guild_id, theme, stance)
         rows = await self._read_all(
             f"""
-            SELECT {_POSITION_COLUMNS}
+            SELECT {_SHOWN_POSITION_COLUMNS}
             FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
+            LEFT JOIN statements s ON s.id = p.statement_id
             WHERE {where}
             ORDER BY p.updated_at DESC, p.user_id
             LIMIT ? OFFSET ?
@@ -194,14 +202,24 @@ class PositionQueries(StoreBase):
     async def _theme_history(
         self, db: aiosqlite.Connection, guild_id: int, theme: str, until: datetime | None
     ) -> list[HistoryEntry]:
+        # A rationale hidden at `until` is left out of the entry (its stance still counts).
+        hidden = hidden_as_of("h.statement_id")
         async with db.execute(
-            """
-            SELECT h.user_id, h.at, h.stance, h.rationale, s.number AS statement
+            f"""
+            SELECT h.user_id, h.at, h.stance,
+                   CASE WHEN {hidden} THEN NULL ELSE h.rationale END AS rationale,
+                   CASE WHEN {hidden} THEN NULL ELSE s.number END AS statement
             FROM position_history h LEFT JOIN statements s ON s.id = h.statement_id
             WHERE h.guild_id = ? AND h.theme = ? AND (? IS NULL OR h.at <= ?)
             ORDER BY h.at, h.id
             """,
-            (guild_id, theme, *(2 * [to_db_time(until) if until else None])),
+            (
+                *moment_params(until),
+                *moment_params(until),
+                guild_id,
+                theme,
+                *(2 * [to_db_time(until) if until else None]),
+            ),
         ) as cursor:
             return [
                 HistoryEntry(row["user_id"], from_db_time(row["at"]), row["stance"], row["rationale"], row["statement"])

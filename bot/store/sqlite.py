@@ -10,6 +10,7 @@ from bot.core.polis import PolisSource
 from bot.store.command_sync import CommandSyncQueries
 from bot.store.digests import DigestQueries
 from bot.store.member_data import MemberDataQueries
+from bot.store.moderation import ModerationQueries
 from bot.store.polis import PolisQueries
 from bot.store.polls import PollQueries
 from bot.store.positions import PositionQueries
@@ -19,6 +20,7 @@ from bot.store.statements import StatementQueries
 class SqliteStore(
     PositionQueries,
     StatementQueries,
+    ModerationQueries,
     PolisQueries,
     PollQueries,
     DigestQueries,

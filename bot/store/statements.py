@@ -16,6 +16,7 @@ from bot.core.consensus import Reacted, Reaction, StatementVotes, Votes
 from bot.core.models import Statement
 from bot.store.base import StoreBase
 from bot.store.dbtime import from_db_time, to_db_time
+from bot.store.visibility import hidden_as_of, moment_params
 
 _COUNT_COLUMN = {Reaction.AGREE: "agrees", Reaction.DISAGREE: "disagrees", Reaction.PASS: "passes"}
 #: Counted with FILTER rather than sum(r.reaction = ...): SQLite then skips the aggregate step of
@@ -82,7 +83,7 @@ class StatementQueries(StoreBase):
 
     async def discussion_candidates(self, guild_id: int, theme: str, user_id: int) -> list[StatementVotes]:
         """The current statements on a theme this member may still react to: not their own, not one they
-        reacted to, with everyone's reaction counts (for routing), lowest number first.
+        reacted to or reported, with everyone's reaction counts (for routing), lowest number first.
 
         What they reacted to is read once, from `reactions_by_member`, into a list SQLite checks each
         statement against, rather than looked up in `reactions` once per statement (over 2,000
@@ -92,9 +93,12 @@ class StatementQueries(StoreBase):
             SELECT cs.id, cs.number, cs.agrees, cs.disagrees, cs.passes FROM current_statements cs
             WHERE cs.guild_id = ? AND cs.theme = ? AND cs.author_id != ?
               AND cs.id NOT IN (SELECT r.statement_id FROM reactions r WHERE r.guild_id = ? AND r.user_id = ?)
+              AND cs.id NOT IN (
+                  SELECT f.statement_id FROM statement_reports f WHERE f.guild_id = ? AND f.reporter_id = ?
+              )
             ORDER BY cs.number
             """,
-            (guild_id, theme, user_id, guild_id, user_id),
+            (guild_id, theme, user_id, guild_id, user_id, guild_id, user_id),
         )
         return [
             StatementVotes(row["id"], row["number"], Votes(row["agrees"], row["disagrees"], row["passes"]))
@@ -219,11 +223,11 @@ class StatementQueries(StoreBase):
             SELECT s.theme, s.id AS statement_id, s.number, p.stakeholder AS grp, {_SUMS}
             FROM latest r JOIN statements s ON s.id = r.statement_id
             LEFT JOIN profile p ON p.user_id = r.user_id
-            WHERE r.rank = 1
+            WHERE r.rank = 1 AND NOT {hidden_as_of("s.id")}
             GROUP BY s.id, p.stakeholder
             ORDER BY s.theme, s.id
             """,
-            (guild_id, at, guild_id, at),
+            (guild_id, at, guild_id, at, *moment_params(until)),
         ) as cursor:
             rows = list(await cursor.fetchall())
         by_theme: dict[str, list[aiosqlite.Row]] = {}

@@ -3,7 +3,8 @@
 A click records the reaction and the same message turns to the next statement. The buttons carry the
 statement and the reaction in their custom id `discuss:<statement id>:<agree|disagree|pass>`, so they
 work on any discuss message, after a restart too: a click on an earlier message changes the reaction
-to the statement it shows (one reaction per member per statement; the latest counts).
+to the statement it shows (one reaction per member per statement; the latest counts). Beside them,
+Report (`discuss-report:<statement id>`) opens the moderation's report form for the statement.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from bot.core.models import Statement
 from bot.interactions import answered, guild_id_of, reply
 from bot.render.discord import discuss as render
 from bot.settings import ThemeConfig
+from cogs.moderation import ModerationService
 
 DISCUSS_BUTTON_ID = r"discuss:(?P<statement>[0-9]+):(?P<reaction>agree|disagree|pass)"
+REPORT_BUTTON_ID = r"discuss-report:(?P<statement>[0-9]{1,19})"
 BUTTON_STYLES = {
     Reaction.AGREE: discord.ButtonStyle.success,
     Reaction.DISAGREE: discord.ButtonStyle.danger,
@@ -60,15 +63,45 @@ class ReactionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DI
         await self.service.react(interaction, self.statement_id, self.reaction)
 
 
+class ReportButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=REPORT_BUTTON_ID):
+    """Report one statement to the facilitators; registered bound to one bot's moderation service, which
+    checks the statement belongs to the server the click comes from."""
+
+    service: ClassVar[ModerationService]
+
+    def __init__(self, statement_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=render.report_label(),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"discuss-report:{statement_id}",
+            )
+        )
+        self.statement_id = statement_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ReportButton:
+        return cls(int(match["statement"]))
+
+    @answered
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await self.service.open_report(interaction, self.statement_id)
+
+
 class DiscussService:
     """Chooses what a member reads next and records what they make of it. `rng` is the random source the
     choice is drawn from (weighted by priority: see bot/core/consensus.py)."""
 
-    def __init__(self, ctx: Context, rng: Random | None = None) -> None:
+    def __init__(self, ctx: Context, moderation: ModerationService, rng: Random | None = None) -> None:
         self.ctx = ctx
         self.rng = rng or Random()
         self.button: type[ReactionButton] = type(
             "BoundReactionButton", (ReactionButton,), {"service": self}, template=DISCUSS_BUTTON_ID
+        )
+        self.report_button: type[ReportButton] = type(
+            "BoundReportButton", (ReportButton,), {"service": moderation}, template=REPORT_BUTTON_ID
         )
 
     async def start(self, interaction: discord.Interaction, theme: ThemeConfig) -> None:
@@ -113,5 +146,6 @@ class DiscussService:
         view = discord.ui.View(timeout=None)
         for reaction in Reaction:
             view.add_item(self.button(statement_id, reaction))
+        view.add_item(self.report_button(statement_id))
         view.stop()
         return view

@@ -69,7 +69,7 @@ async def test_the_message_shows_the_stance_number_attribution_and_how_many_are_
 
     [embed] = res.response.embeds
     labels = [button["label"] for row in res.response.components for button in row["components"]]
-    assert labels == ["Agree", "Disagree", "Pass"]
+    assert labels == ["Agree", "Disagree", "Pass", "Report"]
     text, fields = expected[shown_number(res)]
     assert embed.description == text
     assert {field.name: field.value for field in embed.fields} == fields

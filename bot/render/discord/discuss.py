@@ -28,6 +28,11 @@ def reaction_label(reaction: Reaction) -> str:
             return _("Pass")
 
 
+def report_label() -> str:
+    """The button beside them: exactly "Report" in English."""
+    return _("Report")
+
+
 def number(statement: int) -> str:
     return f"#{statement}"
 

@@ -27,7 +27,7 @@ def help_embed(
     steps = [
         _("1. **Say who you speak for**: `/profile set` (stakeholder group, and UN region if you wish)."),
         _("2. **Take a position** on each theme: `/<theme> position` with a stance and, ideally, your reasons."),
-        _("3. **Weigh others' arguments**: `/<theme> discuss` shows one at a time; agree, disagree or pass."),
+        _("3. **Weigh others' arguments**: `/<theme> discuss` shows one at a time: agree, disagree, pass or report."),
         _("4. **See the common ground**: `/<theme> bridges`; the counts with `/<theme> tally`."),
         _("5. **Vote in polls** with the buttons under each poll; `/poll list` and `/poll results` show them."),
     ]
@@ -44,6 +44,7 @@ def help_embed(
         lines = [
             _("`/poll create`: a time-boxed poll in this channel (secret ballot, hidden results, several choices)."),
             _("`/poll close poll:<number>`: close one early and post its results."),
+            _("`/moderate queue`: reported statements; `/moderate hide`, `/moderate restore`, `/moderate log`."),
         ]
         embed.add_field(name=_("Facilitators"), value=join_within(lines, FIELD_VALUE), inline=False)
     if organiser:
