@@ -122,15 +122,7 @@ def generate(path: Path, statements: int, reactions: int, members: int, stances:
             "INSERT INTO reaction_history (statement_id, user_id, guild_id, reaction, at) VALUES (?, ?, ?, ?, ?)",
             [(n, user, guild, reaction, moment) for n, user, guild, reaction, _, moment in rows],
         )
-        db.execute(
-            """
-            UPDATE statements SET
-                agrees = (SELECT count(*) FROM reactions r WHERE r.statement_id = statements.id AND reaction = 'agree'),
-                disagrees = (SELECT count(*) FROM reactions r
-                             WHERE r.statement_id = statements.id AND reaction = 'disagree'),
-                passes = (SELECT count(*) FROM reactions r WHERE r.statement_id = statements.id AND reaction = 'pass')
-            """
-        )
+        # the statements' counts and the per-group counts follow by the triggers on reactions
         db.execute("ANALYZE")
 
 

@@ -55,18 +55,13 @@ class MemberTable:
     erase: tuple[str, ...]
 
 
-#: In the order erasure runs: counts kept in step first, rows that point at others' rows before them.
+#: In the order erasure runs: rows that point at others' rows before them (the kept counts follow the
+#: deleted reactions by the triggers on `reactions`).
 MEMBER_TABLES: tuple[MemberTable, ...] = (
     MemberTable(
         "reactions",
         ("user_id",),
         (
-            # others' statements they reacted to lose their reaction from the kept counts
-            """
-            UPDATE statements SET agrees = agrees - (r.reaction = 'agree'),
-                disagrees = disagrees - (r.reaction = 'disagree'), passes = passes - (r.reaction = 'pass')
-            FROM reactions r WHERE r.statement_id = statements.id AND r.guild_id = :guild AND r.user_id = :user
-            """,
             # their reactions, and every reaction to their statements (which go)
             f"""
             DELETE FROM reactions WHERE guild_id = :guild

@@ -18,6 +18,7 @@ from bot.core.moderation import (
 )
 from bot.store.base import StoreBase
 from bot.store.dbtime import from_db_time, to_db_time
+from bot.store.statements import current_author
 
 
 class ModerationQueries(StoreBase):
@@ -26,13 +27,10 @@ class ModerationQueries(StoreBase):
     ) -> Reported:
         """Record a member's report of a statement shown today in this server, once per member."""
         async with self.transaction() as db:
-            async with db.execute(
-                "SELECT author_id FROM current_statements WHERE id = ? AND guild_id = ?", (statement_id, guild_id)
-            ) as cursor:
-                found = await cursor.fetchone()
-            if found is None:
+            author = await current_author(db, guild_id, statement_id)
+            if author is None:
                 return Reported.NOT_CURRENT
-            if found["author_id"] == reporter_id:
+            if author == reporter_id:
                 return Reported.OWN
             cursor = await db.execute(
                 """

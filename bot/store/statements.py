@@ -18,7 +18,6 @@ from bot.store.base import StoreBase
 from bot.store.dbtime import from_db_time, to_db_time
 from bot.store.visibility import hidden_as_of, moment_params
 
-_COUNT_COLUMN = {Reaction.AGREE: "agrees", Reaction.DISAGREE: "disagrees", Reaction.PASS: "passes"}
 #: Counted with FILTER rather than sum(r.reaction = ...): SQLite then skips the aggregate step of
 #: the two counts a reaction is not in (a fifth quicker over 100,000 reactions: bench/discussion_bench.py).
 _SUMS = """
@@ -48,6 +47,16 @@ def _votes_by_statement(rows: Sequence[aiosqlite.Row]) -> list[StatementVotes]:
         if row["grp"] is not None:
             entry[2][row["grp"]] = Votes(agrees, disagrees, passes)
     return [StatementVotes(key, number, Votes(*overall), groups) for key, (number, overall, groups) in found.items()]
+
+
+async def current_author(db: aiosqlite.Connection, guild_id: int, statement_id: int) -> int | None:
+    """The author of this server's statement if it is shown today (current and not hidden), else None: what a
+    writer checks, inside its transaction, before a member reacts to it or reports it."""
+    async with db.execute(
+        "SELECT author_id FROM current_statements WHERE id = ? AND guild_id = ?", (statement_id, guild_id)
+    ) as cursor:
+        found = await cursor.fetchone()
+    return None if found is None else int(found["author_id"])
 
 
 class StatementQueries(StoreBase):
@@ -107,16 +116,13 @@ class StatementQueries(StoreBase):
 
     async def react(self, guild_id: int, statement_id: int, user_id: int, reaction: Reaction, now: datetime) -> Reacted:
         """Record a member's reaction to a current statement of this server (replacing their earlier one),
-        append it to the history and keep the statement's counts in step, atomically."""
+        append it to the history, atomically (the triggers of migrations 010 and 012 keep the counts in step)."""
         at = to_db_time(now)
         async with self.transaction() as db:
-            async with db.execute(
-                "SELECT author_id FROM current_statements WHERE id = ? AND guild_id = ?", (statement_id, guild_id)
-            ) as cursor:
-                found = await cursor.fetchone()
-            if found is None:
+            author = await current_author(db, guild_id, statement_id)
+            if author is None:
                 return Reacted.NOT_CURRENT
-            if found["author_id"] == user_id:
+            if author == user_id:
                 return Reacted.OWN
             async with db.execute(
                 "SELECT reaction FROM reactions WHERE statement_id = ? AND user_id = ?", (statement_id, user_id)
@@ -138,15 +144,8 @@ class StatementQueries(StoreBase):
                 """,
                 (statement_id, user_id, guild_id, reaction.value, guild_id, user_id, at),
             )
-            add = _COUNT_COLUMN[reaction]
-            if previous is None:
-                await db.execute(f"UPDATE statements SET {add} = {add} + 1 WHERE id = ?", (statement_id,))
-                return Reacted.RECORDED
-            drop = _COUNT_COLUMN[previous]
-            await db.execute(
-                f"UPDATE statements SET {add} = {add} + 1, {drop} = {drop} - 1 WHERE id = ?", (statement_id,)
-            )
-            return Reacted.CHANGED
+            # the statement's counts and the per-group counts follow by the triggers on reactions
+            return Reacted.RECORDED if previous is None else Reacted.CHANGED
 
     async def reaction_of(self, statement_id: int, user_id: int) -> Reaction | None:
         """The member's current reaction to a statement, if any."""

@@ -34,6 +34,20 @@ def counted_from_reactions(db_path) -> list[tuple]:
     )
 
 
+def statement_totals(db_path) -> list[tuple]:
+    """Each statement's own counts, beside the same counted from its reactions."""
+    return db_rows(
+        db_path,
+        """
+        SELECT s.agrees, s.disagrees, s.passes,
+               (SELECT count(*) FROM reactions r WHERE r.statement_id = s.id AND r.reaction = 'agree'),
+               (SELECT count(*) FROM reactions r WHERE r.statement_id = s.id AND r.reaction = 'disagree'),
+               (SELECT count(*) FROM reactions r WHERE r.statement_id = s.id AND r.reaction = 'pass')
+        FROM statements s ORDER BY s.id
+        """,
+    )
+
+
 def kept_counts(db_path) -> list[tuple]:
     return db_rows(db_path, "SELECT statement_id, grp, agrees, disagrees, passes FROM reaction_counts ORDER BY 1, 2")
 
@@ -61,6 +75,7 @@ async def test_kept_counts_equal_the_reactions_counted_after_any_sequence(db_pat
                 target = rng.choice(statements)
                 await store.react(GUILD, target, member, rng.choice(list(Reaction)), moment)
     assert kept_counts(db_path) == counted_from_reactions(db_path)
+    assert all(row[:3] == row[3:] for row in statement_totals(db_path))
     live = await store.theme_votes(GUILD, "gaps")
     current = "SELECT count(*) FROM reactions r JOIN current_statements cs ON cs.id = r.statement_id"
     assert sum(item.overall.total for item in live) == db_rows(db_path, current)[0][0]
@@ -69,3 +84,4 @@ async def test_kept_counts_equal_the_reactions_counted_after_any_sequence(db_pat
         db.execute("DELETE FROM reactions WHERE user_id = ?", (MEMBERS[0],))
     db.close()
     assert kept_counts(db_path) == counted_from_reactions(db_path)
+    assert all(row[:3] == row[3:] for row in statement_totals(db_path))
