@@ -57,6 +57,18 @@ class ReactionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportRecord:
+    """A statement report the member made: which statement, their reason, and whether a facilitator
+    has answered it yet (`hidden` or `kept`; None while it waits)."""
+
+    statement: int
+    theme: str
+    reason: str | None
+    at: datetime
+    outcome: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class PollVoteRecord:
     poll: int
     question: str
@@ -96,7 +108,7 @@ class MemberData:
     poll_votes: list[PollVoteRecord]
     polls_created: list[PollCreatedRecord]
     digest_channel: DigestChannelRecord | None
-    reports: list[object] = field(default_factory=list)  # statement reports they made: none are kept yet
+    reports: list[ReportRecord] = field(default_factory=list)  # the statement reports they made
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from bot.core.member_data import (
     PositionRecord,
     ProfileRecord,
     ReactionRecord,
+    ReportRecord,
     StatementRecord,
 )
 from bot.store.base import StoreBase
@@ -193,8 +194,7 @@ class MemberDataQueries(StoreBase):
                     ),
                     None,
                 ),
-                # Statement reports they made go here once moderation keeps them.
-                reports=[],
+                reports=await self._member_reports(db, params),
             )
 
     async def _member_positions(self, db: aiosqlite.Connection, params: dict[str, int]) -> list[PositionRecord]:
@@ -272,6 +272,29 @@ class MemberDataQueries(StoreBase):
             params,
         )
         return [ReactionRecord(row["number"], row["theme"], row["reaction"], from_db_time(row["at"])) for row in rows]
+
+    async def _member_reports(self, db: aiosqlite.Connection, params: dict[str, int]) -> list[ReportRecord]:
+        rows = await _rows(
+            db,
+            """
+            SELECT s.number, s.theme, r.reason, r.at, a.action
+            FROM statement_reports r JOIN statements s ON s.id = r.statement_id
+            LEFT JOIN moderation_actions a ON a.id = r.settled_by
+            WHERE r.guild_id = :guild AND r.reporter_id = :user ORDER BY r.at, s.number
+            """,
+            params,
+        )
+        outcomes = {"hide": "hidden", "keep": "kept"}
+        return [
+            ReportRecord(
+                row["number"],
+                row["theme"],
+                row["reason"] or None,
+                from_db_time(row["at"]),
+                outcomes.get(row["action"]) if row["action"] else None,
+            )
+            for row in rows
+        ]
 
     async def _member_votes(self, db: aiosqlite.Connection, params: dict[str, int]) -> list[PollVoteRecord]:
         rows = await _rows(

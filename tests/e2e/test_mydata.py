@@ -58,6 +58,15 @@ async def seeded(world: World):
     return zofia, bob
 
 
+async def report_next(world: World, member, reason: str) -> int:
+    """Report the statement `/gaps discuss` shows the member next; return its number."""
+    res = await member.slash(world.channel, "gaps discuss")
+    number = int((res.response.embeds[0].footer.text or "").split(" ")[0].lstrip("#"))
+    form = await member.click(res.response, label="Report")
+    await member.submit_modal(form, {"reason": reason})
+    return number
+
+
 async def export_of(world: World, member) -> dict:
     res = await member.slash(world.channel, "mydata export")
     assert res.ephemeral
@@ -175,3 +184,27 @@ async def test_a_member_with_nothing_stored_gets_an_empty_export_and_a_plain_ans
     asked = await newcomer.slash(world.channel, "mydata delete")
     done = await newcomer.click(asked.response, label="Delete my data")
     assert "held no data about you" in done.response.content
+
+
+async def test_export_lists_the_reports_the_caller_made_and_no_one_elses(world):
+    zofia, bob = await seeded(world)
+    dan = world.members[2]
+    await take(world, dan, "Dan's argument.", "none")  # statement #5
+    first = await report_next(world, zofia, "It repeats another argument.")
+    await world.env.advance_time(60)  # oldest first
+    second = await report_next(world, zofia, "")
+    assert {first, second} == {4, 5}  # she has reacted to #3 already; #1 and #2 are hers
+    on_zofia = await report_next(world, dan, "A report on Zofia, by Dan.")
+    assert on_zofia in (2, 3)
+    hidden = await world.facilitator.slash(world.channel, "moderate hide", statement=first, reason="Duplicate")
+    assert hidden.ephemeral
+
+    reports = (await export_of(world, zofia))["reports"]
+    assert [(r["statement"], r["theme"], r["reason"], r["outcome"]) for r in reports] == [
+        (first, "gaps", "It repeats another argument.", "hidden"),
+        (second, "gaps", None, None),
+    ]
+    assert all(r["at"].endswith("+00:00") for r in reports)
+    [by_dan] = (await export_of(world, dan))["reports"]
+    assert (by_dan["statement"], by_dan["reason"]) == (on_zofia, "A report on Zofia, by Dan.")
+    assert (await export_of(world, bob))["reports"] == []

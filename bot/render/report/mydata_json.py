@@ -81,7 +81,16 @@ def mydata_object(data: MemberData, exported_at: datetime) -> dict[str, Any]:
         ],
         "reactions": [_reaction(reaction) for reaction in data.reactions],
         "reaction_history": [_reaction(reaction) for reaction in data.reaction_history],
-        "reports": list(data.reports),
+        "reports": [
+            {
+                "statement": report.statement,
+                "theme": report.theme,
+                "reason": report.reason,
+                "at": _time(report.at),
+                "outcome": report.outcome,
+            }
+            for report in data.reports
+        ],
         "poll_votes": [
             {
                 "poll": vote.poll,
