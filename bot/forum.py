@@ -10,7 +10,7 @@ from typing import Any
 
 FORUM_CONTEXT = (
     "At its meeting of 18 May 2012 the UN Commission on Science and Technology for Development (CSTD) "
-    "held an open consultation on enhanced cooperation, the process paragraphs 34-35 of the Tunis Agenda "
+    "held an open consultation on enhanced cooperation, the process paragraphs 69-71 of the Tunis Agenda "
     "leave open: how governments, on an equal footing, carry out their roles and responsibilities in "
     "international public policy issues pertaining to the Internet, with all stakeholders in their "
     "respective roles. This Open Forum asks who does what, and how it could work better."

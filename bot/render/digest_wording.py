@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.digest import Digest, ThemeDigest
 from bot.core.models import Attribution
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.render.wording import count_of, missing_groups, shift_heading, voters
 
 
@@ -144,7 +144,7 @@ def rationales_heading() -> str:
 
 def more_rationales(count: int) -> str:
     """The rationales of a stance not quoted."""
-    return count_of(count, N_("… and {count} more."), N_("… and {count} more."))
+    return count_of(count, "… and {count} more.", "… and {count} more.")
 
 
 def polls_heading() -> str:

@@ -130,20 +130,22 @@ def permission_names(keys: Sequence[str]) -> str:
 
 
 def count_of(count: int, singular: str, plural: str) -> str:
-    """ "1 participant", "3 participants": `singular`/`plural` are gettext msgids with {count}."""
+    """ "1 participant", "3 participants": `singular`/`plural` are gettext msgids with {count}, written
+    as string literals at each call, so that extraction (keyword `count_of:2,3`) makes one plural entry
+    of them, with as many forms as each language has."""
     return ngettext(singular, plural, count).format(count=count)
 
 
 def participants(count: int) -> str:
-    return count_of(count, N_("{count} participant"), N_("{count} participants"))
+    return count_of(count, "{count} participant", "{count} participants")
 
 
 def voters(count: int) -> str:
-    return count_of(count, N_("{count} voter"), N_("{count} voters"))
+    return count_of(count, "{count} voter", "{count} voters")
 
 
 def messages(count: int) -> str:
-    return count_of(count, N_("{count} message"), N_("{count} messages"))
+    return count_of(count, "{count} message", "{count} messages")
 
 
 def missing_groups(keys: Sequence[str]) -> str:

@@ -194,8 +194,7 @@ async def test_export_lists_the_reports_the_caller_made_and_no_one_elses(world):
     await world.env.advance_time(60)  # oldest first
     second = await report_next(world, zofia, "")
     assert {first, second} == {4, 5}  # she has reacted to #3 already; #1 and #2 are hers
-    on_zofia = await report_next(world, dan, "A report on Zofia, by Dan.")
-    assert on_zofia in (2, 3)
+    by_dan_number = await report_next(world, dan, "A report by Dan.")
     hidden = await world.facilitator.slash(world.channel, "moderate hide", statement=first, reason="Duplicate")
     assert hidden.ephemeral
 
@@ -206,5 +205,5 @@ async def test_export_lists_the_reports_the_caller_made_and_no_one_elses(world):
     ]
     assert all(r["at"].endswith("+00:00") for r in reports)
     [by_dan] = (await export_of(world, dan))["reports"]
-    assert (by_dan["statement"], by_dan["reason"]) == (on_zofia, "A report on Zofia, by Dan.")
+    assert (by_dan["statement"], by_dan["reason"]) == (by_dan_number, "A report by Dan.")
     assert (await export_of(world, bob))["reports"] == []

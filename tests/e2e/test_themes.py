@@ -371,7 +371,7 @@ async def test_about_shows_question_context_stances_and_participation(world):
     assert res.response.ephemeral
     assert embed.description.startswith("Which existing structures can be used to operationalize")
     fields = {field.name: field.value for field in embed.fields}
-    assert "18 May 2012" in fields["Context"] and "34-35 of the Tunis Agenda" in fields["Context"]
+    assert "18 May 2012" in fields["Context"] and "69-71 of the Tunis Agenda" in fields["Context"]
     assert fields["Stances you can take"].splitlines() == [
         "`as-is` — Existing structures as they are",
         "`improve` — Existing structures, once improved",

@@ -20,7 +20,7 @@ from bot.core.models import Attribution
 from bot.core.polls import ClosedPoll
 from bot.core.schedule import DeliveryError, DigestKind, Occurrence, RunState, RunStatus
 from bot.core.tally import GroupTally
-from bot.i18n import N_, _, ngettext
+from bot.i18n import _, ngettext
 from bot.render.digest_wording import (
     by_region_heading,
     by_stakeholder_heading,
@@ -352,7 +352,7 @@ def problem_lines(runs: Sequence[RunState], grace: timedelta) -> list[str]:
             if run.parts_sent
             else ""
         )
-        attempts = count_of(run.attempts, N_("{count} attempt"), N_("{count} attempts"))
+        attempts = count_of(run.attempts, "{count} attempt", "{count} attempts")
         lines.append(
             _("⚠️ {digest} due {due}: could not post{where}{sent} — {advice} (`{error}`, {attempts}){retry}").format(
                 digest=digest_name(run.kind),

@@ -8,7 +8,7 @@ import discord
 
 from bot.core.consensus import COMMON_GROUPS, CommonGround, GroupSplit, Reacted, Reaction
 from bot.core.models import Attribution, Author, Statement
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.render.discord.common import COLOUR, escape
 from bot.render.discord.limits import FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
 from bot.render.wording import agreement_line, author, count_of, score_label
@@ -47,7 +47,7 @@ def statement_embed(theme: ThemeConfig, statement: Statement, attribution: Attri
     remaining = (
         _("the last statement left for you on this theme")
         if left == 0
-        else count_of(left, N_("{count} more statement left for you"), N_("{count} more statements left for you"))
+        else count_of(left, "{count} more statement left for you", "{count} more statements left for you")
     )
     embed.set_footer(text=f"{number(statement.number)} · {remaining}")
     return fit_embed(embed)

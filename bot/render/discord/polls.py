@@ -134,12 +134,12 @@ def hidden_results_text(poll: PollInfo, voters: int, now: datetime) -> str:
         ).format(
             number=poll.number,
             when=when(poll.closes_at),
-            voters=count_of(voters, N_("{count} voter"), N_("{count} voters")),
+            voters=count_of(voters, "{count} voter", "{count} voters"),
         )
     people = (
         _("Nobody has voted yet")
         if voters == 0
-        else count_of(voters, N_("{count} person has voted"), N_("{count} people have voted"))
+        else count_of(voters, "{count} person has voted", "{count} people have voted")
     )
     return _(
         "The results of poll #{number} are hidden until it closes {when}, for everyone (facilitators included), "
@@ -391,7 +391,7 @@ def delivery_problem(poll: PollInfo) -> str | None:
         channel=f"<#{poll.channel_id}>",
         advice=advice,
         error=clip(poll.last_error or "", 80),
-        attempts=count_of(attempts, N_("{count} attempt"), N_("{count} attempts")),
+        attempts=count_of(attempts, "{count} attempt", "{count} attempts"),
     )
     if retry is not None:
         text += " " + _("The bot retries by itself, next {when}.").format(when=stamp(retry, "R"))

@@ -9,7 +9,7 @@ import discord
 from bot.core.models import Position
 from bot.core.tally import GroupTally, StanceCount, Tally
 from bot.forum import FORUM_CONTEXT, UNDECLARED
-from bot.i18n import N_, _
+from bot.i18n import _
 from bot.render.discord.common import COLOUR, escape, stamp
 from bot.render.discord.limits import (
     EMBED_DESCRIPTION,
@@ -134,8 +134,8 @@ def about_embed(theme: ThemeConfig, participants: int) -> discord.Embed:
         if participants == 0
         else count_of(
             participants,
-            N_("{count} participant has taken a position."),
-            N_("{count} participants have taken a position."),
+            "{count} participant has taken a position.",
+            "{count} participants have taken a position.",
         )
     )
     embed.add_field(name=_("Participation"), value=taken, inline=False)
@@ -189,7 +189,7 @@ def positions_embed(
         embed.description = _("No positions to show yet.") if not stance else _("Nobody has taken this stance yet.")
         return embed
     attribution = _("names shown") if named else _("Chatham House rule: no names, only stakeholder groups")
-    count = count_of(total, N_("{count} position"), N_("{count} positions"))
+    count = count_of(total, "{count} position", "{count} positions")
     embed.set_footer(
         text=_("Page {page} of {pages} · {count} · {attribution}").format(
             page=page + 1, pages=pages, count=count, attribution=attribution
