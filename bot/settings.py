@@ -273,8 +273,8 @@ def _with_shipped(
     translations: dict[str, dict[str, str]] = {}
     labels: dict[str, dict[str, str]] = {stance.key: {} for stance in theme.stances}
     english = {name: getattr(theme, f"base_{name}") for name in kept if getattr(theme, f"base_{name}")}
-    for lang, by_slug in {**shipped, DEFAULT_LANGUAGE: {}}.items():
-        found = by_slug.get(theme.slug, ThemeTranslation())
+    for lang in {*shipped, *theme.translations, DEFAULT_LANGUAGE}:
+        found = shipped.get(lang, {}).get(theme.slug, ThemeTranslation())
         texts = english if lang == DEFAULT_LANGUAGE else {k: v for k, v in found.texts.items() if k in kept}
         own = theme.translations.get(lang)
         merged = {**texts, **(own.model_dump(exclude_none=True) if own else {})}

@@ -4,8 +4,9 @@ matplotlib's own DejaVu Sans has Latin and Cyrillic but no Chinese and no Arabic
 Noto Sans CJK (`noto-cjk-sans-otc`) and Noto Sans Arabic (`fontpkg-noto-sans-arabic`) from PyPI, and
 `register()` adds them to matplotlib's fonts the first time a chart is drawn, as fallbacks after
 DejaVu Sans (`families()`, given to every text of a chart that needs them). matplotlib neither joins
-Arabic letters nor orders right-to-left text, so `drawable()` shapes Arabic (`arabic-reshaper`) and puts it in display order (`python-bidi`).
-`missing_fonts()` is the start-up check: the name of each font that is not installed.
+Arabic letters nor orders right-to-left text, so `drawable()` shapes Arabic (`arabic-reshaper`) and
+puts it in display order (`python-bidi`). `missing_fonts()` is the start-up check: the name of each
+font that is not installed.
 """
 
 from __future__ import annotations
