@@ -93,7 +93,7 @@ def test_the_shipped_file_format_is_read(tmp_path):
     assert found.texts == {"title": "Lacunes", "question": "Q ?"} and found.stances == {"some": "Certaines"}
     assert read_theme_file(tmp_path / "none.toml") == {}
     path.write_text('[gaps]\nslogan = "x"\n', encoding="utf-8")
-    with pytest.raises(TranslationFileError, match="gaps.slogan"):
+    with pytest.raises(TranslationFileError, match=r"gaps\.slogan"):
         read_theme_file(path)
 
 
