@@ -7,14 +7,19 @@ import hashlib
 import json
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands
+from discord.state import ConnectionState
 
 from bot.ballot_key import check_ballot_keys, load_ballot_keys
+from bot.command_translator import CatalogueTranslator
 from bot.context import BotContext, Clock, DueWork
+from bot.interaction_language import LanguageState, interaction_ids
 from bot.interactions import admit, report_error
+from bot.languages import reply_language
 from bot.scheduling import TickScheduler
 from bot.settings import Settings
 from bot.store import OpenStore, Store, open_store
@@ -66,6 +71,25 @@ class ConcordBot(commands.Bot):
         self._tick_lock = asyncio.Lock()
         self.scheduler = TickScheduler(self.tick)
 
+    def _get_state(self, **options: Any) -> ConnectionState[Any]:
+        """discord.py's connection state, handling each interaction in its language (bot/interaction_language.py)."""
+        state = LanguageState(
+            dispatch=self.dispatch, handlers=self._handlers, hooks=self._hooks, http=self.http, **options
+        )
+        state.resolve = self.interaction_language
+        return state
+
+    async def interaction_language(self, data: dict[str, Any]) -> str:
+        """The language an interaction is answered in: the member's own choice in this server, else their
+        client's locale, else the server's preferred locale (each when one of the six), else the forum's."""
+        guild_id, user_id = interaction_ids(data)
+        own = None
+        if guild_id is not None and user_id is not None and self._store is not None:
+            own = await self._store.member_language(guild_id, user_id)
+        guild = self.get_guild(guild_id) if guild_id is not None else None
+        server = str(guild.preferred_locale) if guild is not None else data.get("guild_locale")
+        return reply_language(own, data.get("locale"), server, self.settings.forum.language)
+
     @property
     def store(self) -> Store:
         if self._store is None:
@@ -90,6 +114,7 @@ class ConcordBot(commands.Bot):
         await check_ballot_keys(self._store, ballot_keys, self.settings)
         self._context = BotContext(self.settings, self._store, self, self.clock, ballot_keys)
         await load_cogs(self, self._context)
+        await self.tree.set_translator(CatalogueTranslator(self.settings))
         await self.sync_commands()
 
     # --- Scheduling (bot/context.py): how cogs take part in the tick -----------------------------

@@ -12,13 +12,15 @@ import re
 from contextvars import ContextVar
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     SecretBytes,
     SecretStr,
     ValidationError,
@@ -55,6 +57,10 @@ from bot.config_values import (
     parse_secret,
 )
 from bot.forum import DEFAULT_THEMES, REGIONS, STAKEHOLDERS, Attribution
+from bot.i18n import current_language
+from bot.languages import DEFAULT as DEFAULT_LANGUAGE
+from bot.languages import check_language
+from bot.theme_translations import ThemeTranslation, shipped_translations
 from bot.times import Weekly
 
 COMMAND_NAME = re.compile(r"[a-z0-9_-]{1,32}")
@@ -67,6 +73,17 @@ _toml_data: ContextVar[dict[str, Any] | None] = ContextVar("concord_toml_data", 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+#: One of the six language keys (ar, en, es, fr, ru, zh).
+Language = Annotated[Text, AfterValidator(check_language)]
+Label = Annotated[Text, Field(min_length=1, max_length=100)]
+
+
+class ForumSettings(_Section):
+    """The forum's language: public messages (polls, results, digests), and replies when nothing else decides."""
+
+    language: Language = DEFAULT_LANGUAGE
 
 
 class DiscordSettings(_Section):
@@ -138,24 +155,57 @@ class DigestSettings(_Section):
     weekly: WeeklyOrOff = Weekly(0, time(9, 0))
     timezone: TimeZoneName | None = None
     grace: PositiveDuration = timedelta(hours=12)
+    language: Language | None = None  # None: the forum's
+
+
+def _translated(translations: dict[str, str], fallback: str) -> str | None:
+    """The text in the current language, else in the forum's (`fallback`), else None (the base text)."""
+    return translations.get(current_language()) or translations.get(fallback)
 
 
 class StanceConfig(_Section):
+    """A stance: `label` is the base text; `labels = { fr = "..." }` its translations. Reading `.label` gives
+    the label in the language of the current context (else the forum's, else the base text)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     key: Text
-    label: Text = Field(min_length=1, max_length=100)
+    base_label: Label = Field(alias="label")
+    labels: dict[Language, Label] = Field(default_factory=dict)
+    _fallback: str = PrivateAttr(default=DEFAULT_LANGUAGE)
 
     @field_validator("key")
     @classmethod
     def _choice_name(cls, value: str) -> str:
         return _check_name(value, "stance key")
 
+    @property
+    def label(self) -> str:
+        return _translated(self.labels, self._fallback) or self.base_label
+
+
+class ThemeTextConfig(_Section):
+    """A theme's texts in one language (`[themes.translations.fr]`); what it leaves out falls back."""
+
+    title: Text | None = Field(default=None, min_length=1, max_length=100)
+    question: Text | None = Field(default=None, min_length=1, max_length=1000)
+    context: Text | None = Field(default=None, max_length=1500)
+
 
 class ThemeConfig(_Section):
+    """A theme: `title`, `question` and `context` are the base texts, `translations` their translations by
+    language. Reading `.title`, `.question` or `.context` gives the text in the language of the current
+    context (else the forum's, else the base text, never a key)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
     slug: Text
-    title: Text = Field(min_length=1, max_length=100)
-    question: Text = Field(min_length=1, max_length=1000)
-    context: Text = Field(default="", max_length=1500)
+    base_title: Text = Field(alias="title", min_length=1, max_length=100)
+    base_question: Text = Field(alias="question", min_length=1, max_length=1000)
+    base_context: Text = Field(default="", alias="context", max_length=1500)
+    translations: dict[Language, ThemeTextConfig] = Field(default_factory=dict)
     stances: tuple[StanceConfig, ...]
+    _fallback: str = PrivateAttr(default=DEFAULT_LANGUAGE)
 
     @field_validator("slug")
     @classmethod
@@ -170,12 +220,28 @@ class ThemeConfig(_Section):
     def _stance_count(cls, value: tuple[StanceConfig, ...]) -> tuple[StanceConfig, ...]:
         if not 2 <= len(value) <= MAX_STANCES:
             raise ValueError(f"needs between 2 and {MAX_STANCES} stances, got {len(value)}")
-        for what in ("key", "label"):  # two equal labels could not be told apart in the stance menu
+        for what in ("key", "base_label"):  # two equal labels could not be told apart in the stance menu
             names = [getattr(stance, what) for stance in value]
             duplicates = sorted({name for name in names if names.count(name) > 1})
             if duplicates:
-                raise ValueError(f"duplicate stance {what}(s): {', '.join(duplicates)}")
+                raise ValueError(f"duplicate stance {what.removeprefix('base_')}(s): {', '.join(duplicates)}")
         return value
+
+    def _text(self, name: str) -> str | None:
+        found = {lang: text for lang, texts in self.translations.items() if (text := getattr(texts, name))}
+        return _translated(found, self._fallback)
+
+    @property
+    def title(self) -> str:
+        return self._text("title") or self.base_title
+
+    @property
+    def question(self) -> str:
+        return self._text("question") or self.base_question
+
+    @property
+    def context(self) -> str:
+        return self._text("context") or self.base_context
 
     def stance(self, key: str) -> StanceConfig | None:
         return next((stance for stance in self.stances if stance.key == key), None)
@@ -183,6 +249,51 @@ class ThemeConfig(_Section):
     def label(self, key: str) -> str:
         found = self.stance(key)
         return found.label if found else key
+
+    def in_forum(self, forum_language: str, shipped: dict[str, dict[str, ThemeTranslation]]) -> ThemeConfig:
+        """This theme with the shipped translations of a default theme whose English it keeps, under the
+        configuration's own, falling back to `forum_language`."""
+        default = next((theme for theme in DEFAULT_THEMES if theme["slug"] == self.slug), None)
+        theme = self if default is None else _with_shipped(self, default, shipped)
+        theme._fallback = forum_language
+        for stance in theme.stances:
+            stance._fallback = forum_language
+        return theme
+
+
+def _with_shipped(
+    theme: ThemeConfig, default: dict[str, Any], shipped: dict[str, dict[str, ThemeTranslation]]
+) -> ThemeConfig:
+    """The shipped translations apply text by text where the theme's base text is the default's (English)."""
+    kept = {
+        name for name in ("title", "question", "context") if getattr(theme, f"base_{name}") == default.get(name, "")
+    }
+    default_labels = {stance["key"]: stance["label"] for stance in default["stances"]}
+    kept_labels = {s.key for s in theme.stances if default_labels.get(s.key) == s.base_label}
+    translations: dict[str, dict[str, str]] = {}
+    labels: dict[str, dict[str, str]] = {stance.key: {} for stance in theme.stances}
+    english = {name: getattr(theme, f"base_{name}") for name in kept if getattr(theme, f"base_{name}")}
+    for lang in {*shipped, *theme.translations, DEFAULT_LANGUAGE}:
+        found = shipped.get(lang, {}).get(theme.slug, ThemeTranslation())
+        texts = english if lang == DEFAULT_LANGUAGE else {k: v for k, v in found.texts.items() if k in kept}
+        own = theme.translations.get(lang)
+        merged = {**texts, **(own.model_dump(exclude_none=True) if own else {})}
+        if merged:
+            translations[lang] = merged
+        for stance in theme.stances:
+            if stance.key in kept_labels:
+                text = stance.base_label if lang == DEFAULT_LANGUAGE else found.stances.get(stance.key)
+                if text:
+                    labels[stance.key][lang] = text
+    stances = tuple(
+        stance.model_copy(update={"labels": {**labels[stance.key], **stance.labels}}) for stance in theme.stances
+    )
+    return theme.model_copy(
+        update={
+            "translations": {lang: ThemeTextConfig(**texts) for lang, texts in translations.items()},
+            "stances": stances,
+        }
+    )
 
 
 def _ballot_key_from_environment() -> SecretBytes | None:
@@ -233,6 +344,7 @@ class Settings(BaseSettings):
     discord: DiscordSettings = DiscordSettings()
     database: DatabaseSettings = DatabaseSettings()
     session: SessionSettings = SessionSettings()
+    forum: ForumSettings = ForumSettings()
     privacy: PrivacySettings = PrivacySettings()
     profiles: ProfileSettings = ProfileSettings()
     polls: PollSettings = PollSettings()
@@ -244,14 +356,25 @@ class Settings(BaseSettings):
 
     @field_validator("themes")
     @classmethod
-    def _themes(cls, value: tuple[ThemeConfig, ...]) -> tuple[ThemeConfig, ...]:
+    def _themes(cls, value: tuple[ThemeConfig, ...], info: ValidationInfo) -> tuple[ThemeConfig, ...]:
         if not value:
-            return _default_themes()
+            value = _default_themes()
         slugs = [theme.slug for theme in value]
         duplicates = sorted({slug for slug in slugs if slugs.count(slug) > 1})
         if duplicates:
             raise ValueError(f"duplicate theme slug(s): {', '.join(duplicates)}")
-        return value
+        forum = info.data.get("forum")
+        forum_language = forum.language if isinstance(forum, ForumSettings) else DEFAULT_LANGUAGE
+        try:
+            shipped = shipped_translations()
+        except ValueError as exc:
+            raise ValueError(f"the shipped translations: {exc}") from None
+        return tuple(theme.in_forum(forum_language, shipped) for theme in value)
+
+    @property
+    def digest_language(self) -> str:
+        """The language digests are written in: `[digest] language`, else the forum's."""
+        return self.digest.language or self.forum.language
 
     @classmethod
     def settings_customise_sources(

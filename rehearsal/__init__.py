@@ -53,12 +53,14 @@ def default_chapters(roster: tuple[Participant, ...] = ROSTER) -> list[Chapter]:
     return [positions, PollsChapter(roster), discussion, digests, tallies]
 
 
-def demo_settings(out_dir: Path) -> Settings:
-    """Real settings (defaults and CONCORD_* variables), with the store in the output folder.
+def demo_settings(out_dir: Path, language: str | None = None) -> Settings:
+    """Real settings (defaults and CONCORD_* variables), with the store in the output folder; `language`
+    is the forum's (its polls, results and digests; the participants' clients stay English).
 
     The script is written for the five forum themes, so configured themes are replaced by them.
     """
-    return Settings.load(None, database={"path": out_dir / DATABASE_NAME}, themes=[])
+    forum = {"forum": {"language": language}} if language else {}
+    return Settings.load(None, database={"path": out_dir / DATABASE_NAME}, themes=[], **forum)
 
 
 def _prepare(out_dir: Path, database: Path) -> None:
@@ -78,6 +80,7 @@ async def run_demo(
     seed: int = DEFAULT_SEED,
     roster: tuple[Participant, ...] = ROSTER,
     chapters: list[Chapter] | None = None,
+    language: str | None = None,
 ) -> DemoResult:
     """Run the whole rehearsal into `out_dir` (record.md and concord.db); raise DemoError if the bot misbehaves."""
     try:
@@ -87,7 +90,7 @@ async def run_demo(
     from bot import create_bot
 
     started = time.perf_counter()
-    settings = demo_settings(out_dir)
+    settings = demo_settings(out_dir, language)
     _prepare(out_dir, settings.database.path)
     calendar = Calendar.from_session(settings.session)
     chapters = chapters if chapters is not None else default_chapters(roster)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.digest import Digest, build_digest
 from bot.core.schedule import DigestPlan, RunState, RunStatus
+from bot.i18n import language
 from bot.render.digest_wording import joined_label, shift_label, withdrew_label
 from bot.render.discord.digests import digest_parts
 from bot.render.report.html_page import digest_html
@@ -152,14 +153,16 @@ class DigestsChapter:
         store, settings, guild_id = rehearsal.bot.store, rehearsal.settings, rehearsal.guild.id
         as_of = run.snapshot_at or run.due_at
         source = await store.digest_source(guild_id, [theme.slug for theme in settings.themes], as_of)
-        digest = build_digest(settings, source, run.kind, as_of)
+        with language(settings.digest_language):  # as the bot wrote it (cogs/digests/_delivery.py)
+            digest = build_digest(settings, source, run.kind, as_of)
         messages = await store.digest_messages(run.id)
         if len(messages) != run.parts_total or not messages:
             raise DemoError(f"the {run.kind} digest due {run.due_at} has {len(messages)} of {run.parts_total} messages")
         assert self.channel is not None
         in_channel = {message.id: message for message in self.channel.history()}
         posted = [in_channel.get(message_id) for _, message_id in messages]
-        rebuilt = [_shape(part.embeds) for part in digest_parts(digest)]
+        with language(settings.digest_language):
+            rebuilt = [_shape(part.embeds) for part in digest_parts(digest)]
         if any(message is None for message in posted) or rebuilt != [_shape(m.embeds) for m in posted if m]:
             raise DemoError(f"the {run.kind} digest due {run.due_at} built from the store is not the one posted")
         first = posted[0]
@@ -171,8 +174,9 @@ class DigestsChapter:
         for folder in (CHARTS_DIR, DIGESTS_DIR):
             (rehearsal.out_dir / folder).mkdir(exist_ok=True)
         (rehearsal.out_dir / chart).write_bytes(png)
-        (rehearsal.out_dir / markdown).write_text(digest_markdown(digest, f"../{chart}"), encoding="utf-8")
-        (rehearsal.out_dir / html).write_text(digest_html(digest, png), encoding="utf-8")
+        with language(settings.digest_language):
+            (rehearsal.out_dir / markdown).write_text(digest_markdown(digest, f"../{chart}"), encoding="utf-8")
+            (rehearsal.out_dir / html).write_text(digest_html(digest, png), encoding="utf-8")
         rehearsal.files += [rehearsal.out_dir / path for path in (markdown, html, chart)]
         return WrittenDigest(run, digest, len(messages), markdown, html, chart)
 

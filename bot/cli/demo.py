@@ -14,6 +14,8 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.languages import LANGUAGES
+
 #: What to say when `python -m bot demo` cannot start the rehearsal, by the missing module, in the order checked.
 MISSING = {
     "rehearsal": "the offline rehearsal is not part of the installed bot: run it from a checkout of Concord "
@@ -32,6 +34,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: 2012); same seed, same record")
     demo.add_argument("--verbose", action="store_true", help="show the bot's log while it runs")
+    demo.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="the forum's language for the rehearsal: its polls, results and digests (default: [forum] language)",
+    )
     demo.set_defaults(handler=run_demo_command)
 
 
@@ -50,7 +58,7 @@ def run_demo_command(args: argparse.Namespace) -> int:
     seed = DEFAULT_SEED if args.seed is None else args.seed
     print(f"Rehearsing the Open Forum on Enhanced Cooperation offline (seed {seed}) ...", flush=True)
     try:
-        result = asyncio.run(run_demo(out_dir, seed=seed))
+        result = asyncio.run(run_demo(out_dir, seed=seed, language=args.lang))
     except DemoError as exc:
         print(f"concord demo: {exc}", file=sys.stderr)
         return 1

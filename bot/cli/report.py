@@ -17,6 +17,8 @@ from pathlib import Path
 
 from bot.core.digest import Digest, DigestSource, build_digest
 from bot.core.polis import PolisSource
+from bot.i18n import language
+from bot.languages import LANGUAGES
 from bot.settings import Settings
 from bot.store import Store, open_store
 
@@ -34,6 +36,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report.add_argument("--format", choices=FORMATS, default="markdown", help="output format (default: markdown)")
     report.add_argument(
         "--out", default=None, help="output file (default: standard output); for csv and polis, a directory (required)"
+    )
+    report.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="the report's language (default: [digest] language, else [forum] language)",
     )
     report.add_argument(
         "--at",
@@ -80,11 +88,12 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         await store.close()
     if not any(source.histories.values()):
         print(f"concord report: note: no positions recorded for guild {args.guild}", file=sys.stderr)
-    if args.format == "csv":
-        _write_csv(Path(args.out), settings, source, as_of)
-        return 0
-    digest = build_digest(settings, source, args.kind, as_of)
-    _write(render(digest, args.format, Path(args.out) if args.out else None), args.out)
+    with language(args.lang or settings.digest_language):
+        if args.format == "csv":
+            _write_csv(Path(args.out), settings, source, as_of)
+            return 0
+        digest = build_digest(settings, source, args.kind, as_of)
+        _write(render(digest, args.format, Path(args.out) if args.out else None), args.out)
     return 0
 
 

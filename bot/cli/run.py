@@ -50,6 +50,13 @@ def run_bot(args: argparse.Namespace) -> int:
     if settings.token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    from bot.render.chart_fonts import missing_fonts
+
+    for font in missing_fonts():  # charts would draw Chinese as boxes, or Arabic unjoined: say so at once
+        print(
+            f"concord: the charts' font {font} is not installed (pip install concord's dependencies)", file=sys.stderr
+        )
+        return 2
     import aiohttp
     import discord
 

@@ -18,6 +18,12 @@ class ProfileRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageRecord:
+    language: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class PositionRecord:
     theme: str
     display_name: str
@@ -108,6 +114,7 @@ class MemberData:
     poll_votes: list[PollVoteRecord]
     polls_created: list[PollCreatedRecord]
     digest_channel: DigestChannelRecord | None
+    language: LanguageRecord | None = None  # the language they chose for their replies here
     reports: list[ReportRecord] = field(default_factory=list)  # the statement reports they made
 
 

@@ -101,6 +101,7 @@ class PollInfo:
     soon_retry_at: datetime | None = None
     error_kind: DeliveryError | None = None  # the latest failed step's (closing, or closing-soon notice)
     last_error: str | None = None  # Discord's words for it
+    language: str | None = None  # its public messages' language (None: the forum's)
 
     @property
     def is_closed(self) -> bool:

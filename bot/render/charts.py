@@ -23,6 +23,7 @@ from bot.core.digest import Digest
 from bot.core.polls import ClosedPoll, PollResults
 from bot.core.tally import Tally, percent
 from bot.i18n import _
+from bot.render.chart_fonts import drawable, families, register
 from bot.render.digest_wording import percent_label
 from bot.render.wording import digest_heading, participants, voters
 
@@ -51,7 +52,7 @@ class ChartPanel:
 
 def _wrap(text: str, width: int = LABEL_WIDTH) -> str:
     lines = textwrap.wrap(text, width) or [""]
-    return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
+    return drawable("\n".join(lines[:2]) + ("…" if len(lines) > 2 else ""))
 
 
 def bar_chart_png(panels: Sequence[ChartPanel], title: str | None = None) -> bytes:
@@ -74,21 +75,28 @@ def bar_chart_figure(panels: Sequence[ChartPanel], title: str | None = None) -> 
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported when the first chart is drawn
     from matplotlib.figure import Figure
 
+    register()
+    texts = [
+        title or "",
+        _("Nothing to count yet"),
+        *(text for panel in panels for text in (panel.title, *panel.labels)),
+    ]
+    style = {**LITERAL, "fontfamily": families(texts)}  # every script drawn has a font (bot/render/chart_fonts.py)
     figure = Figure(figsize=(WIDTH_INCHES, total), dpi=DPI)
     FigureCanvasAgg(figure)
     if title:
-        figure.text(0.02, 1 - 0.3 / total, title, fontsize=11, fontweight="bold", va="center", **LITERAL)
+        figure.text(0.02, 1 - 0.3 / total, drawable(title), fontsize=11, fontweight="bold", va="center", **style)
     top = total - header
     for panel, height, count in zip(panels, heights, bars, strict=True):
         bottom = top - height + AXIS
         axes = figure.add_axes((LEFT, bottom / total, RIGHT - LEFT, BAR * count / total))
-        figure.text(0.02, (top - PANEL_TITLE / 2) / total, _wrap(panel.title, 90), fontsize=9, va="center", **LITERAL)
-        _draw_panel(axes, panel)
+        figure.text(0.02, (top - PANEL_TITLE / 2) / total, _wrap(panel.title, 90), fontsize=9, va="center", **style)
+        _draw_panel(axes, panel, style)
         top -= height
     return figure
 
 
-def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
+def _draw_panel(axes: Axes, panel: ChartPanel, style: dict[str, Any]) -> None:
     from matplotlib.ticker import MaxNLocator
 
     labels = [_wrap(label) for label in panel.labels]
@@ -96,7 +104,7 @@ def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
     total = sum(panel.counts)
     positions = list(range(len(counts)))
     axes.barh(positions, counts, color=BAR_COLOUR, height=0.6)
-    axes.set_yticks(positions, labels, fontsize=8, **LITERAL)
+    axes.set_yticks(positions, labels, fontsize=8, **style)
     axes.invert_yaxis()
     axes.set_xlim(0, max([*counts, 1]) * 1.25)
     axes.tick_params(axis="x", labelsize=7)
@@ -105,9 +113,11 @@ def _draw_panel(axes: Axes, panel: ChartPanel) -> None:
         axes.spines[spine].set_visible(False)
     shares = panel.percents or tuple(percent(count, total) for count in panel.counts)
     for position, count, share in zip(positions, counts, shares, strict=False):
-        axes.text(count, position, " " + bar_label(count, share), va="center", fontsize=7, **LITERAL)
+        axes.text(count, position, " " + drawable(bar_label(count, share)), va="center", fontsize=7, **style)
     if not total:
-        axes.text(0.5, 0.5, _("Nothing to count yet"), ha="center", va="center", transform=axes.transAxes, **LITERAL)
+        axes.text(
+            0.5, 0.5, drawable(_("Nothing to count yet")), ha="center", va="center", transform=axes.transAxes, **style
+        )
 
 
 def bar_label(count: int, share: int) -> str:

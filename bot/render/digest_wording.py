@@ -11,13 +11,23 @@ from zoneinfo import ZoneInfo
 
 from bot.core.digest import Digest, ThemeDigest
 from bot.core.models import Attribution
-from bot.i18n import _
+from bot.i18n import DEFAULT_LANGUAGE, _, current_language
+from bot.languages import LANGUAGES
 from bot.render.wording import count_of, missing_groups, shift_heading, voters
 
 
 def local_time(moment: datetime, zone: str) -> str:
-    """A moment on the digest's own clock, zone named: "2026-01-02 09:00 (Asia/Baku)"."""
-    return _("{time} ({zone})").format(time=f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}", zone=zone)
+    """A moment on the digest's own clock, zone named: "2026-01-02 09:00 (Asia/Baku)" in English, and in each
+    other language its own way of writing a date (Babel's medium date and short time)."""
+    local = moment.astimezone(ZoneInfo(zone))
+    lang = current_language()
+    if lang == DEFAULT_LANGUAGE or lang not in LANGUAGES:
+        written = f"{local:%Y-%m-%d %H:%M}"
+    else:
+        from babel.dates import format_date, format_time  # only where another language is written
+
+        written = f"{format_date(local, 'medium', locale=lang)} {format_time(local, 'short', locale=lang)}"
+    return _("{time} ({zone})").format(time=written, zone=zone)
 
 
 def signed(change: int | None) -> str:

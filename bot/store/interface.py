@@ -50,6 +50,14 @@ class ProfileStore(Protocol):
         """Each participant's profile as it stood at `as_of` (the latest change at or before it), by user id."""
         ...
 
+    async def set_member_language(self, guild_id: int, user_id: int, language: str, now: datetime) -> None:
+        """Keep the language the member chose for their replies in this server (with or without a profile)."""
+        ...
+
+    async def member_language(self, guild_id: int, user_id: int) -> str | None:
+        """The language the member chose in this server; None when they chose none."""
+        ...
+
 
 class PositionStore(Protocol):
     async def get_position(self, guild_id: int, theme: str, user_id: int) -> Position | None:
@@ -199,9 +207,11 @@ class PollStore(Protocol):
         now: datetime,
         closes_at: datetime,
         ballot_seed: BallotSeed | None,
+        language: str | None = None,
     ) -> PollInfo:
         """Store a new poll under the server's next number (1, 2, 3..., never reused while later ones exist);
-        the ballot seed (nonce and check) is kept for a secret poll only. Its message is recorded later with
+        `language` is its public messages' (None: the forum's); the ballot seed (nonce and check) is kept for
+        a secret poll only. Its message is recorded later with
         `set_poll_message`."""
         ...
 

@@ -25,6 +25,7 @@ from bot.core.ballot_keys import BallotKeys, BallotSeed
 from bot.core.member_data import (
     DigestChannelRecord,
     Erased,
+    LanguageRecord,
     MemberData,
     PollCreatedRecord,
     PollVoteRecord,
@@ -121,6 +122,11 @@ MEMBER_TABLES: tuple[MemberTable, ...] = (
         ("DELETE FROM profiles WHERE guild_id = :guild AND user_id = :user",),
     ),
     MemberTable(
+        "member_languages",
+        ("user_id",),
+        ("DELETE FROM member_languages WHERE guild_id = :guild AND user_id = :user",),
+    ),
+    MemberTable(
         "profile_history",
         ("user_id",),
         ("DELETE FROM profile_history WHERE guild_id = :guild AND user_id = :user",),
@@ -189,6 +195,18 @@ class MemberDataQueries(StoreBase):
                             db,
                             "SELECT channel_id, updated_at FROM digest_channels "
                             "WHERE guild_id = :guild AND updated_by = :user",
+                            params,
+                        )
+                    ),
+                    None,
+                ),
+                language=next(
+                    (
+                        LanguageRecord(row["language"], from_db_time(row["updated_at"]))
+                        for row in await _rows(
+                            db,
+                            "SELECT language, updated_at FROM member_languages "
+                            "WHERE guild_id = :guild AND user_id = :user",
                             params,
                         )
                     ),

@@ -12,7 +12,7 @@ from bot.store.poll_delivery import read_error
 POLL_COLUMNS = """
     id, guild_id, number, channel_id, message_id, question, theme, secret, hide_results, max_choices,
     created_at, closes_at, closed_at, close_edited, results_message_id, close_attempts, close_retry_at,
-    soon_message_id, soon_attempts, soon_retry_at, last_error
+    soon_message_id, soon_attempts, soon_retry_at, last_error, language
 """
 
 
@@ -42,4 +42,5 @@ def poll_of(row: sqlite3.Row, options: Sequence[str]) -> PollInfo:
         soon_retry_at=db_time_or_none(row["soon_retry_at"]),
         error_kind=error_kind,
         last_error=last_error,
+        language=row["language"],
     )

@@ -61,6 +61,7 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
         now: datetime,
         closes_at: datetime,
         ballot_seed: BallotSeed | None,
+        language: str | None = None,
     ) -> PollInfo:
         """Store a new poll under the server's next number (1, 2, 3...); its message is recorded once posted."""
         async with self.transaction() as db:
@@ -78,8 +79,9 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
             cursor = await db.execute(
                 """
                 INSERT INTO polls (guild_id, number, channel_id, created_by, question, theme, secret,
-                                   hide_results, max_choices, created_at, closes_at, ballot_nonce, ballot_check)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   hide_results, max_choices, created_at, closes_at, ballot_nonce, ballot_check,
+                                   language)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     guild_id,
@@ -95,6 +97,7 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
                     to_db_time(closes_at),
                     ballot_seed.nonce if secret and ballot_seed else None,
                     ballot_seed.check if secret and ballot_seed else None,
+                    language,
                 ),
             )
             poll_id = cursor.lastrowid

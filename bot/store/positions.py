@@ -73,6 +73,23 @@ class PositionQueries(StoreBase):
                 (stakeholder, guild_id, user_id),
             )
 
+    async def set_member_language(self, guild_id: int, user_id: int, language: str, now: datetime) -> None:
+        async with self.transaction() as db:
+            await db.execute(
+                """
+                INSERT INTO member_languages (guild_id, user_id, language, updated_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (guild_id, user_id) DO UPDATE
+                    SET language = excluded.language, updated_at = excluded.updated_at
+                """,
+                (guild_id, user_id, language, to_db_time(now)),
+            )
+
+    async def member_language(self, guild_id: int, user_id: int) -> str | None:
+        row = await self._read_one(
+            "SELECT language FROM member_languages WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+        return str(row["language"]) if row else None
+
     async def get_profile(self, guild_id: int, user_id: int) -> Profile | None:
         row = await self._read_one(
             "SELECT user_id, stakeholder, region FROM profiles WHERE guild_id = ? AND user_id = ?",

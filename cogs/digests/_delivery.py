@@ -23,6 +23,7 @@ import discord
 from bot.context import Context
 from bot.core.digest import Digest, build_digest
 from bot.core.schedule import DeliveryError, DigestKind, DigestPlan, RunState, RunStatus, decide, next_wake
+from bot.i18n import language
 from bot.interactions import DISCORD_FAILURES, failure_kind, failure_text, retry_safe_nonce
 from bot.render.charts import digest_chart_png
 from bot.render.discord.digests import DigestPart, continued_elsewhere, digest_parts
@@ -92,13 +93,16 @@ class DigestDelivery:
     async def build(self, guild_id: int, kind: DigestKind, as_of: datetime) -> Digest:
         slugs = [theme.slug for theme in self.ctx.settings.themes]
         source = await self.ctx.store.digest_source(guild_id, slugs, as_of)
-        return build_digest(self.ctx.settings, source, kind, as_of)
+        with language(self.ctx.settings.digest_language):  # the themes' words, in the digest's language
+            return build_digest(self.ctx.settings, source, kind, as_of)
 
     async def render(self, digest: Digest, *, chart: bool = True, preview: bool = False) -> list[DigestPart]:
-        png = await asyncio.to_thread(digest_chart_png, digest) if chart else None
-        if preview:
-            return digest_parts(digest, png, preview=True, session_ends=self.ctx.settings.session.ends_at)
-        return digest_parts(digest, png)
+        """The digest's messages, in the digest's language (`[digest] language`, else the forum's)."""
+        with language(self.ctx.settings.digest_language):
+            png = await asyncio.to_thread(digest_chart_png, digest) if chart else None
+            if preview:
+                return digest_parts(digest, png, preview=True, session_ends=self.ctx.settings.session.ends_at)
+            return digest_parts(digest, png)
 
     async def deliver(
         self, guild_id: int, kind: DigestKind, due_at: datetime, now: datetime, *, manual: bool = False
@@ -154,9 +158,11 @@ class DigestDelivery:
         for index in range(run.parts_sent, len(parts)):
             part = parts[index]
             first_here = moved and index == run.parts_sent
+            with language(self.ctx.settings.digest_language):
+                moved_note = continued_elsewhere(run.kind, run.parts_sent, len(parts)) if first_here else None
             try:
                 message = await channel.send(
-                    continued_elsewhere(run.kind, run.parts_sent, len(parts)) if first_here else None,
+                    moved_note,
                     embeds=part.embeds,
                     files=part.discord_files() or discord.utils.MISSING,
                     allowed_mentions=NO_MENTIONS,

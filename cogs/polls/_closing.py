@@ -21,6 +21,7 @@ from bot.context import Context
 from bot.core.poll_schedule import DueKind, due_actions, next_due
 from bot.core.polls import PollInfo
 from bot.core.polls import results as tally
+from bot.i18n import language
 from bot.interactions import DISCORD_FAILURES, failure_kind, failure_text, retry_safe_nonce
 from bot.render.discord import polls as render
 from bot.scheduling import retry_delay
@@ -96,6 +97,10 @@ class PollClosing:
             await self.deliver_closing(poll_id, now)
         return await self.ctx.store.get_poll_by_id(poll_id)
 
+    def public_language(self, poll: PollInfo) -> str:
+        """The language of the poll's public messages: its own, else the forum's."""
+        return poll.language or self.ctx.settings.forum.language
+
     def theme_title(self, poll: PollInfo) -> str | None:
         """The title of the poll's theme, for the poll message (None when it has none)."""
         theme = self.ctx.settings.theme(poll.theme) if poll.theme else None
@@ -122,58 +127,60 @@ class PollClosing:
         poll = await self.ctx.store.get_poll_by_id(poll_id)
         if poll is None or poll.closed_at is None:
             return False
-        store, channel, failures = self.ctx.store, self._channel(poll), []
-        if not poll.close_edited:
-            try:
-                if poll.message_id is not None:
-                    await channel.get_partial_message(poll.message_id).edit(
-                        embed=render.poll_embed(poll, self.theme_title(poll)),
-                        view=poll_view(poll, self.button, disabled=True),
-                        allowed_mentions=NO_MENTIONS,
-                    )
-                await store.record_close_step(poll.id, edited=True)
-            except discord.NotFound:  # the poll message was deleted: nothing left to disable
-                await store.record_close_step(poll.id, edited=True)
-            except DISCORD_FAILURES as exc:
-                failures.append(exc)
-        if poll.results_message_id is None:
-            try:
-                shown = tally(await store.poll_counts(poll), poll.options)
-                message = await channel.send(
-                    render.closed_text(poll),
-                    embed=render.results_embed(poll, shown),
-                    **self._reply_to(poll),
-                    allowed_mentions=NO_MENTIONS,
-                    nonce=retry_safe_nonce(f"poll{poll.id}", "results"),
-                )
-                await store.record_close_step(poll.id, results_message_id=message.id)
-            except discord.NotFound as exc:
-                if exc.code != UNKNOWN_CHANNEL:
+        with language(self.public_language(poll)):
+            store, channel, failures = self.ctx.store, self._channel(poll), []
+            if not poll.close_edited:
+                try:
+                    if poll.message_id is not None:
+                        await channel.get_partial_message(poll.message_id).edit(
+                            embed=render.poll_embed(poll, self.theme_title(poll)),
+                            view=poll_view(poll, self.button, disabled=True),
+                            allowed_mentions=NO_MENTIONS,
+                        )
+                    await store.record_close_step(poll.id, edited=True)
+                except discord.NotFound:  # the poll message was deleted: nothing left to disable
+                    await store.record_close_step(poll.id, edited=True)
+                except DISCORD_FAILURES as exc:
                     failures.append(exc)
-                else:  # the channel is gone: the results stay available via /poll results
-                    log.warning("poll %s: its channel is gone; results not posted", poll.id)
-                    await store.record_close_step(poll.id, results_message_id=GONE)
-            except DISCORD_FAILURES as exc:
-                failures.append(exc)
-        if failures:
-            await self._record_failure(DueKind.DELIVER, poll, now, failures[0])
-        return not failures
+            if poll.results_message_id is None:
+                try:
+                    shown = tally(await store.poll_counts(poll), poll.options)
+                    message = await channel.send(
+                        render.closed_text(poll),
+                        embed=render.results_embed(poll, shown),
+                        **self._reply_to(poll),
+                        allowed_mentions=NO_MENTIONS,
+                        nonce=retry_safe_nonce(f"poll{poll.id}", "results"),
+                    )
+                    await store.record_close_step(poll.id, results_message_id=message.id)
+                except discord.NotFound as exc:
+                    if exc.code != UNKNOWN_CHANNEL:
+                        failures.append(exc)
+                    else:  # the channel is gone: the results stay available via /poll results
+                        log.warning("poll %s: its channel is gone; results not posted", poll.id)
+                        await store.record_close_step(poll.id, results_message_id=GONE)
+                except DISCORD_FAILURES as exc:
+                    failures.append(exc)
+            if failures:
+                await self._record_failure(DueKind.DELIVER, poll, now, failures[0])
+            return not failures
 
     async def post_closing_soon(self, poll: PollInfo, now: datetime) -> None:
-        try:
-            message = await self._channel(poll).send(
-                render.closing_soon_text(poll),
-                **self._reply_to(poll),
-                allowed_mentions=NO_MENTIONS,
-                nonce=retry_safe_nonce(f"poll{poll.id}", "soon"),
-            )
-        except discord.NotFound as exc:
-            if exc.code != UNKNOWN_CHANNEL:
+        with language(self.public_language(poll)):
+            try:
+                message = await self._channel(poll).send(
+                    render.closing_soon_text(poll),
+                    **self._reply_to(poll),
+                    allowed_mentions=NO_MENTIONS,
+                    nonce=retry_safe_nonce(f"poll{poll.id}", "soon"),
+                )
+            except discord.NotFound as exc:
+                if exc.code != UNKNOWN_CHANNEL:
+                    await self._record_failure(DueKind.CLOSING_SOON, poll, now, exc)
+                else:
+                    await self.ctx.store.record_closing_soon(poll.id, GONE)
+                return
+            except DISCORD_FAILURES as exc:
                 await self._record_failure(DueKind.CLOSING_SOON, poll, now, exc)
-            else:
-                await self.ctx.store.record_closing_soon(poll.id, GONE)
-            return
-        except DISCORD_FAILURES as exc:
-            await self._record_failure(DueKind.CLOSING_SOON, poll, now, exc)
-            return
-        await self.ctx.store.record_closing_soon(poll.id, message.id)
+                return
+            await self.ctx.store.record_closing_soon(poll.id, message.id)

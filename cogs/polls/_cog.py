@@ -26,6 +26,8 @@ from bot.context import Context
 from bot.core.polls import MAX_OPTIONS, PollInfo, PollInputError, clean_question, parse_options
 from bot.core.polls import results as tally
 from bot.i18n import N_
+from bot.i18n import language as in_language
+from bot.interaction_language import LANGUAGE_CHOICES
 from bot.interactions import (
     DISCORD_FAILURES,
     Gate,
@@ -42,6 +44,7 @@ from bot.interactions import (
     retry_safe_nonce,
     send_reconciled,
 )
+from bot.languages import LANGUAGES
 from bot.render.charts import poll_chart_png
 from bot.render.discord import polls as render
 from bot.render.discord.files import chart_file
@@ -84,13 +87,15 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
     @app_commands.command(name="create", description="Post a poll in this channel (facilitators)")
     @app_commands.describe(
         question="The question (up to 300 characters)",
-        options=f"2 to {MAX_OPTIONS} answers separated by ';', each up to 55 characters, e.g. Yes; No; Not yet",
+        options="2 to 10 answers separated by ';', each up to 55 characters, e.g. Yes; No; Not yet",
         hours="How long the poll stays open, in hours (1-768, default 24)",
         theme="The forum theme it belongs to (optional)",
         secret="Secret ballot: no Discord id is stored with the votes (default: no)",
         hide_results="Hide results until the poll closes (default: yes)",
         max_choices="How many answers each person may choose (1-10, default 1)",
+        language="The language of this poll's public messages (default: the forum's)",
     )
+    @app_commands.choices(language=LANGUAGE_CHOICES)
     @answered
     async def create(
         self,
@@ -102,6 +107,7 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
         secret: bool = False,
         hide_results: bool = True,
         max_choices: app_commands.Range[int, 1, 10] = 1,
+        language: str | None = None,
     ) -> None:
         guild_id = guild_id_of(interaction)
         try:
@@ -136,6 +142,7 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
             now=now,
             closes_at=now + timedelta(hours=hours),
             ballot_seed=self.ctx.ballot_keys.new_seed() if secret else None,
+            language=language if language in LANGUAGES else None,
         )
         message = await self._post(channel, poll)
         await self.ctx.store.set_poll_message(poll.id, message.id)
@@ -145,11 +152,16 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
     async def _post(self, channel: discord.abc.Messageable, poll: PollInfo) -> discord.Message:
         """Post the stored poll, or discard it (whatever went wrong) so no poll is left that nobody saw."""
         try:
+            with in_language(self.closing.public_language(poll)):
+                embed, view = (
+                    render.poll_embed(poll, self.closing.theme_title(poll)),
+                    poll_view(poll, self.button, disabled=False),
+                )
             return await send_reconciled(
                 channel,
                 nonce=retry_safe_nonce(f"poll{poll.id}", "post"),
-                embed=render.poll_embed(poll, self.closing.theme_title(poll)),
-                view=poll_view(poll, self.button, disabled=False),
+                embed=embed,
+                view=view,
                 allowed_mentions=NO_MENTIONS,
             )
         except Exception as exc:

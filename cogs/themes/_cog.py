@@ -20,6 +20,7 @@ from bot.context import Context
 from bot.core.consensus import Argument, ranked, with_arguments
 from bot.core.models import Attribution
 from bot.core.tally import tally_counts
+from bot.i18n import N_
 from bot.interactions import UserError, answered, guild_id_of, reply, submitted_value
 from bot.render.charts import tally_chart_png
 from bot.render.discord import discuss as discuss_render
@@ -65,8 +66,15 @@ class ThemeCog(commands.Cog):
 
     def _build_group(self) -> app_commands.Group:
         theme = self.theme
-        group = app_commands.Group(name=theme.slug, description=clip(f"Theme: {theme.title}", 100), guild_only=True)
-        choices = [app_commands.Choice(name=stance.label, value=stance.key) for stance in theme.stances]
+        # The theme's own words are localised from its translations (bot/command_translator.py).
+        described = app_commands.locale_str(clip(N_("Theme: {title}").format(title=theme.title), 100), theme=theme.slug)
+        group = app_commands.Group(name=theme.slug, description=described, guild_only=True)
+        choices = [
+            app_commands.Choice(
+                name=app_commands.locale_str(stance.label, theme=theme.slug, stance=stance.key), value=stance.key
+            )
+            for stance in theme.stances
+        ]
 
         @group.command(name="about", description="The question, its context, the stances and participation")
         @answered

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-NOT_SOURCE = (".git", ".venv", "build", "demo-out", "*.egg-info", "__pycache__", ".*_cache", "*.db*")
+# Compiled catalogues are left behind too: the wheel's build compiles its own (setup.py).
+NOT_SOURCE = (".git", ".venv", "build", "demo-out", "*.egg-info", "__pycache__", ".*_cache", "*.db*", "*.mo")
 
 APPLY_MIGRATIONS = """
 import asyncio, sqlite3, sys
@@ -46,6 +47,8 @@ def test_an_installed_bot_applies_every_migration(tmp_path):
     shipped = sorted(path.name for path in (site / "migrations").glob("*.sql"))
     assert shipped == sorted(path.name for path in (ROOT / "migrations").glob("*.sql")) != []
     assert (site / "bot").is_dir() and (site / "cogs").is_dir()
+    compiled = sorted(path.parts[-3] for path in (site / "bot" / "locales").glob("*/LC_MESSAGES/concord.mo"))
+    assert compiled == ["ar", "es", "fr", "ru", "zh"]  # each catalogue compiled into the wheel
     assert not (site / "rehearsal").exists()  # a client of the bot, like bench/: it stays in the checkout
 
     done = subprocess.run(

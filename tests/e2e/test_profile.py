@@ -12,7 +12,8 @@ async def test_show_before_any_profile_explains_undeclared(world):
     res = await world.members[0].slash(world.channel, "profile show")
     assert res.response.ephemeral
     assert res.response.content == (
-        "You have no profile yet, so your positions count as **undeclared**. Set one with `/profile set`."
+        "You have no profile yet, so your positions count as **undeclared**. Set one with `/profile set`.\n"
+        "Language: not chosen (choose one with `/profile language`)"
     )
 
 
@@ -22,12 +23,14 @@ async def test_set_then_show_with_and_without_region(world, db_path):
     assert res.response.ephemeral
     assert res.response.content.startswith("Profile saved: **Technical community**.")
     shown = await alice.slash(world.channel, "profile show")
-    assert shown.response.content == "Stakeholder group: **Technical community**\nRegion: **not given**"
+    assert shown.response.content.startswith("Stakeholder group: **Technical community**\nRegion: **not given**\n")
 
     res = await alice.slash(world.channel, "profile set", stakeholder="academia", region="latin-american-caribbean")
     assert res.response.content.startswith("Profile saved: **Academia, Latin American and Caribbean Group**.")
     shown = await alice.slash(world.channel, "profile show")
-    assert shown.response.content == "Stakeholder group: **Academia**\nRegion: **Latin American and Caribbean Group**"
+    assert shown.response.content.startswith(
+        "Stakeholder group: **Academia**\nRegion: **Latin American and Caribbean Group**\nLanguage:"
+    )
     assert db_rows(db_path, "SELECT guild_id, user_id, stakeholder, region FROM profiles") == [
         (world.guild.id, alice.id, "academia", "latin-american-caribbean")
     ]

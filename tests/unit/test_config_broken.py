@@ -342,13 +342,15 @@ def every_key() -> list[tuple[str, str]]:
         for key in model.model_fields  # type: ignore[union-attr]
     ]
     stance = {"key": '"a"', "label": '"A"'}
-    for key in ThemeConfig.model_fields:
+    for name, info in ThemeConfig.model_fields.items():
+        key = info.alias or name  # what the file calls it (`title` holds the base text `base_title`)
         fields = {"slug": '"roles"', "title": '"T"', "question": '"Q?"', "context": '""'} | {key: "true"}
         body = "".join(f"{name} = {value}\n" for name, value in fields.items() if name != "stances")
         stances = "true" if key == "stances" else f"[{TWO_STANCES}]"
         cases.append((f"[[themes]]\n{body}stances = {stances}\n", f"themes[0].{key}"))
-    for key in StanceConfig.model_fields:
-        first = ", ".join(f"{name} = {'true' if name == key else value}" for name, value in stance.items())
+    for name, info in StanceConfig.model_fields.items():
+        key = info.alias or name
+        first = ", ".join(f"{name} = {value}" for name, value in ({**stance, key: "true"}).items())
         cases.append((theme(stances=f'{{ {first} }}, {{ key = "b", label = "B" }}'), f"themes[0].stances[0].{key}"))
     return cases
 

@@ -42,7 +42,7 @@ def keys_by_section(text: str) -> dict[str, set[str]]:
 
 
 def model_keys(model: type[BaseModel]) -> set[str]:
-    return {name for name, field in model.model_fields.items() if not field.exclude}
+    return {field.alias or name for name, field in model.model_fields.items() if not field.exclude}
 
 
 def test_the_example_configures_exactly_the_defaults():
@@ -63,5 +63,8 @@ def test_the_example_documents_every_settings_key():
         assert isinstance(model, type) and issubclass(model, BaseModel)
         missing = model_keys(model) - written[section]
         assert not missing, f"config.example.toml [{section}] does not document: {', '.join(sorted(missing))}"
-    assert model_keys(ThemeConfig) - written["themes"] == {"stances"}  # written as [[themes.stances]] tables
-    assert model_keys(StanceConfig) - written["themes.stances"] == set()
+    # stances are written as [[themes.stances]] tables; the translations are shown in comments, being optional
+    assert model_keys(ThemeConfig) - written["themes"] == {"stances", "translations"}
+    assert model_keys(StanceConfig) - written["themes.stances"] == {"labels"}
+    assert "[themes.translations.fr]" in EXAMPLE.read_text(encoding="utf-8")
+    assert "labels = { fr = " in EXAMPLE.read_text(encoding="utf-8")

@@ -121,7 +121,7 @@ def test_every_word_of_ours_in_markdown_and_html_is_looked_up(marked, attributio
     markdown = digest_markdown(item, "Qchart")
     assert "⟪" in markdown and unlooked_words(markdown) == []
     page = digest_html(item, b"Qpng")
-    assert '<html lang="xx">' in page
+    assert '<html lang="xx" dir="ltr">' in page
     text = re.sub(r"<[^>]*>", " ", re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL))
     assert "⟪" in text and unlooked_words(text) == []
 

@@ -10,6 +10,7 @@ from bot.core.models import Position
 from bot.core.tally import GroupTally, StanceCount, Tally
 from bot.forum import FORUM_CONTEXT, UNDECLARED
 from bot.i18n import _
+from bot.languages import NATIVE_NAMES
 from bot.render.discord.common import COLOUR, escape, stamp
 from bot.render.discord.limits import (
     EMBED_DESCRIPTION,
@@ -274,6 +275,18 @@ def profile_text(stakeholder: str | None, region: str | None) -> str:
     return _("Stakeholder group: **{group}**\nRegion: **{region}**").format(
         group=group_label(stakeholder), region=group_label(region) if region else _("not given")
     )
+
+
+def language_saved(key: str) -> str:
+    """Written in the language just chosen."""
+    return _("From now on Concord answers you in {language} in this server.").format(language=NATIVE_NAMES[key])
+
+
+def language_line(key: str | None) -> str:
+    """`/profile show`'s line about the member's language (the language's name in itself)."""
+    if key is None:
+        return _("Language: not chosen (choose one with `/profile language`)")
+    return _("Language: **{language}**").format(language=NATIVE_NAMES[key])
 
 
 def not_a_listed_group() -> str:

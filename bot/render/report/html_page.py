@@ -14,6 +14,7 @@ from bot.core.digest import Digest, ThemeDigest
 from bot.core.polls import ClosedPoll
 from bot.core.tally import GroupTally
 from bot.i18n import current_language
+from bot.languages import direction
 from bot.render.digest_wording import (
     as_of_line,
     attribution_note,
@@ -101,8 +102,9 @@ def digest_html(digest: Digest, chart_png: bytes | None = None) -> str:
         body.append(f'<section class="polls"><h2>{escape(polls_heading())}</h2>')
         body += [poll_html(poll, digest.timezone) for poll in digest.polls]
         body.append("</section>")
+    lang = current_language()
     return (
-        f'<!DOCTYPE html>\n<html lang="{escape(current_language())}">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{escape(lang)}" dir="{direction(lang)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(digest_heading(digest))}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)

@@ -115,6 +115,9 @@ def mydata_object(data: MemberData, exported_at: datetime) -> dict[str, Any]:
             if data.digest_channel
             else None
         ),
+        "language": (
+            {"language": data.language.language, "updated_at": _time(data.language.at)} if data.language else None
+        ),
     }
 
 

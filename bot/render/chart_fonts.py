@@ -1,0 +1,78 @@
+"""The fonts charts draw every script in, and Arabic made drawable.
+
+matplotlib's own DejaVu Sans has Latin and Cyrillic but no Chinese and no Arabic; the project installs
+Noto Sans CJK (`noto-cjk-sans-otc`) and Noto Sans Arabic (`fontpkg-noto-sans-arabic`) from PyPI, and
+`register()` adds them to matplotlib's fonts the first time a chart is drawn, as fallbacks after
+DejaVu Sans (`families()`, given to every text of a chart that needs them). matplotlib neither joins
+Arabic letters nor orders right-to-left text, so `drawable()` shapes Arabic (`arabic-reshaper`) and
+puts it in display order (`python-bidi`). `missing_fonts()` is the start-up check: the name of each
+font that is not installed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+CJK_FAMILY = "Noto Sans CJK JP"  # the collection's first face: it holds every CJK glyph
+ARABIC_FAMILY = "Noto Sans Arabic"
+_ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+_CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]")
+
+
+def families(texts: list[str]) -> list[str]:
+    """The fonts a chart with these texts needs, DejaVu Sans first: a fallback font is loaded only when a
+    text needs it (looking through a font of 20 MB costs time on every chart)."""
+    joined = "".join(texts)
+    needed = ["DejaVu Sans"]
+    if _CJK.search(joined):
+        needed.append(CJK_FAMILY)
+    if _ARABIC.search(joined):
+        needed.append(ARABIC_FAMILY)
+    return needed
+
+
+def font_files() -> dict[str, Path | None]:
+    """Each font the charts need, by name, and its file (None when its package is not installed)."""
+    found: dict[str, Path | None] = {}
+    try:
+        import noto_cjk_sans_otc
+
+        found[CJK_FAMILY] = Path(str(noto_cjk_sans_otc.FONT_PATH))
+    except ImportError:
+        found[CJK_FAMILY] = None
+    try:
+        import fontpkg_noto_sans_arabic
+
+        found[ARABIC_FAMILY] = next(iter(sorted(Path(fontpkg_noto_sans_arabic.ROOT).glob("files/*.ttf"))), None)
+    except ImportError:
+        found[ARABIC_FAMILY] = None
+    return found
+
+
+def missing_fonts() -> list[str]:
+    """The fonts charts need that are not installed (the start-up check names them)."""
+    return [name for name, path in font_files().items() if path is None or not path.is_file()]
+
+
+@cache
+def register() -> None:
+    """Add the installed fonts to matplotlib (once per process; matplotlib must be importable)."""
+    from matplotlib import font_manager
+
+    for path in font_files().values():
+        if path is not None and path.is_file():
+            font_manager.fontManager.addfont(str(path))
+
+
+def drawable(text: str) -> str:
+    """`text` as matplotlib must be given it: Arabic joined and in display order, line by line."""
+    if not _ARABIC.search(text):
+        return text
+    import arabic_reshaper
+    from bidi import get_display
+
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
