@@ -23,9 +23,14 @@ def translated(lang: str, message: str, **values: object) -> str:
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 async def test_replies_errors_and_forms_in_the_members_language(world, lang):
     alice = world.members[0]
+    with language(lang):
+        gaps = world.bot.settings.theme("gaps")
+        assert gaps is not None
+        title = gaps.title  # the shipped translation of the default theme
+    assert title != "Gaps"
     await alice.slash(world.channel, "profile language", language=lang)
     res = await alice.slash(world.channel, "gaps withdraw")  # a reply
-    assert res.response.content == translated(lang, "You have no position on **{theme}** to withdraw.", theme="Gaps")
+    assert res.response.content == translated(lang, "You have no position on **{theme}** to withdraw.", theme=title)
     refused = await alice.slash(world.channel, "poll close", poll=1)  # an error (a gate's refusal)
     with language(lang):
         action = _("close polls")
@@ -36,7 +41,7 @@ async def test_replies_errors_and_forms_in_the_members_language(world, lang):
         action=action,
     )
     form = await alice.slash(world.channel, "gaps position", stance="some")  # a form
-    assert form.modal["title"] == translated(lang, "{theme}: your rationale", theme="Gaps")
+    assert form.modal["title"] == translated(lang, "{theme}: your rationale", theme=title)
 
 
 @pytest.mark.concord_settings(digest={"language": "es"})
