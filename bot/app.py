@@ -18,7 +18,7 @@ from bot.ballot_key import check_ballot_keys, load_ballot_keys
 from bot.command_translator import CatalogueTranslator
 from bot.context import BotContext, Clock, DueWork
 from bot.interaction_language import LanguageState, interaction_ids
-from bot.interactions import admit, report_error
+from bot.interactions import DISCORD_FAILURES, admit, failure_text, outcome_unknown, report_error
 from bot.languages import reply_language
 from bot.scheduling import TickScheduler
 from bot.settings import Settings
@@ -148,10 +148,33 @@ class ConcordBot(commands.Bot):
         if not self.force_sync and await self.store.synced_tree_hash(scope) == tree_hash:
             log.info("slash commands unchanged since the last sync (%s): not syncing", scope)
             return False
-        await self.tree.sync(guild=guild)
+        if not await self._sync_tree(guild, scope):
+            return False
         await self.store.record_synced_tree(scope, tree_hash, self.clock())
         log.info("slash commands synced (%s)", scope)
         return True
+
+    async def _sync_tree(self, guild: discord.abc.Snowflake | None, scope: str) -> bool:
+        """Send the tree (once more at once if the answer was unclear: a sync replaces the whole list, so
+        repeating it is harmless). A failure does not stop the bot: Discord keeps the commands it had, the
+        new fingerprint is not recorded, so the next start syncs again; the log says what to do."""
+        for attempt in (1, 2):
+            try:
+                await self.tree.sync(guild=guild)
+                return True
+            except DISCORD_FAILURES as exc:
+                if attempt == 1 and outcome_unknown(exc):
+                    log.warning("syncing the slash commands (%s) got no clear answer (%s); once more", scope, exc)
+                    continue
+                log.error(
+                    "could not sync the slash commands (%s): %s; Discord keeps the commands it had. The next "
+                    "start tries again (or run with --sync); a 403 means the bot was invited without the "
+                    "applications.commands scope",
+                    scope,
+                    failure_text(exc),
+                )
+                break
+        return False
 
     async def on_ready(self) -> None:
         """Start the scheduler (once) and tick now.

@@ -18,7 +18,18 @@ from bot.context import Context
 from bot.core.digest import posted_recently
 from bot.core.schedule import DigestKind
 from bot.i18n import N_
-from bot.interactions import Gate, UserError, answered, confirm, gated, guild_id_of, missing_permissions, reply
+from bot.interactions import (
+    DISCORD_FAILURES,
+    Gate,
+    UserError,
+    answered,
+    confirm,
+    failure_text,
+    gated,
+    guild_id_of,
+    missing_permissions,
+    reply,
+)
 from bot.render.discord import digests as render
 from bot.render.discord.digests import schedule_embed
 from bot.times import WEEKDAYS
@@ -101,7 +112,10 @@ class DigestCog(
         if recent is not None:
             view = RepostConfirmation(interaction.user.id, lambda clicked: self._post_now(clicked, kind))
             await reply(interaction, render.repost_question(DigestKind(kind), recent.snapshot_at), view=view)
-            view.message = await interaction.original_response()
+            try:  # only so that an unanswered question can say it expired; the question itself was asked
+                view.message = await interaction.original_response()
+            except DISCORD_FAILURES as exc:
+                log.info("guild %s: the repost question could not be read back (%s)", guild_id, failure_text(exc))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self._post_now(interaction, kind)

@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from bot.interactions import answered, reply
+from bot.interactions import DISCORD_FAILURES, answered, reply
 from bot.render.discord import digests as render
 
 CONFIRM_SECONDS = 120.0
@@ -73,5 +73,5 @@ class RepostConfirmation(discord.ui.View):
         if self._decided or self.message is None:
             return
         self._decided = True
-        with contextlib.suppress(discord.HTTPException):  # the question may be gone; nothing was posted anyway
+        with contextlib.suppress(*DISCORD_FAILURES):  # the question may be gone; nothing was posted anyway
             await self.message.edit(content=render.repost_expired(), view=None)

@@ -11,7 +11,18 @@ from discord.ext import commands
 from bot.context import Context
 from bot.core.moderation import Moderated, ModerationAction, ModerationOutcome, Reported, clean_reason
 from bot.i18n import N_
-from bot.interactions import Gate, UserError, guild_id_of, refusal, reply
+from bot.interactions import (
+    DISCORD_FAILURES,
+    Gate,
+    UserError,
+    confirm,
+    failure_text,
+    guild_id_of,
+    refusal,
+    reply,
+    retry_safe_nonce,
+    send_reconciled,
+)
 from bot.render.discord import discuss as discuss_render
 from bot.render.discord import moderation as render
 from cogs.moderation._forms import hide_form, report_form
@@ -65,13 +76,19 @@ class ModerationService:
         cleaned = clean_reason(reason)
         if action is ModerationAction.HIDE and cleaned is None:
             raise UserError(render.need_reason())
+        if action is ModerationAction.HIDE:
+            # Acknowledged before anything is recorded: should Discord fail this, nothing is hidden; once hidden,
+            # the author's DM is always tried and its outcome recorded.
+            await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.ctx.store.moderate(guild_id, number, action, interaction.user.id, cleaned, self.ctx.now())
         text = render.moderated(outcome.result, action, number)
-        if outcome.result is Moderated.DONE and action is ModerationAction.HIDE and cleaned is not None:
-            await interaction.response.defer(ephemeral=True, thinking=True)
+        if outcome.result is not Moderated.DONE:
+            await reply(interaction, text)
+            return
+        if action is ModerationAction.HIDE and cleaned is not None:
             told = await self._tell_author(interaction, outcome, cleaned)
             text = f"{text}\n{render.author_told(told)}"
-        await reply(interaction, text)
+        await confirm(interaction, text, again=text)  # done: a failed answer must not read as "not done"
 
     async def _tell_author(self, interaction: discord.Interaction, outcome: ModerationOutcome, reason: str) -> bool:
         assert outcome.action_id is not None and outcome.author_id is not None and outcome.number is not None
@@ -80,14 +97,16 @@ class ModerationService:
         message = render.author_dm(guild_name, theme.title if theme else outcome.theme or "", outcome.number, reason)
         try:
             user = self.bot.get_user(outcome.author_id) or await self.bot.fetch_user(outcome.author_id)
-            await user.send(message, allowed_mentions=NO_MENTIONS)
+            # Retried once at once with the same nonce when the answer is lost, so the author is told once.
+            nonce = retry_safe_nonce("hide", outcome.action_id)
+            await send_reconciled(user, nonce=nonce, content=message, allowed_mentions=NO_MENTIONS)
             told = True
-        except discord.HTTPException as exc:
+        except DISCORD_FAILURES as exc:
             log.info(
                 "guild %s: the author of statement %s could not be told (%s)",
                 guild_id_of(interaction),
                 outcome.number,
-                exc.status,
+                failure_text(exc),
             )
             told = False
         await self.ctx.store.record_author_told(outcome.action_id, told)

@@ -1,5 +1,6 @@
-"""Broken configurations as a user meets them: `python -m bot migrate --config FILE` prints exactly one line
-naming the key (or the file) and exits with status 2, with no traceback and nothing opened.
+"""Broken configurations as a user meets them: `python -m bot migrate --config FILE` and `python -m bot run
+--config FILE` print exactly one line naming the key (or the file) and exit with status 2, with no traceback,
+nothing opened and no connection to Discord.
 
 Each case is a TOML text (and environment variables, when the case is about them) and the exact line
 expected. The command runs in-process through `bot.cli.main`, so the test sees the user's standard error.
@@ -11,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import discord
 import pytest
 
 from bot.cli import main
@@ -273,21 +275,37 @@ def _no_outside_configuration(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # a configuration wrongly accepted would create its database here, not in the checkout
 
 
-def migrate(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    """`python -m bot migrate --config <config>`, in-process: its exit status, standard output and error."""
-    status = main(["migrate", "--config", str(config)])
+COMMANDS = ["migrate", "run"]
+
+
+@pytest.fixture
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For `run`: a token, so that the configuration is what stops it, and no connection to Discord."""
+    monkeypatch.setenv("DISCORD_TOKEN", "MTIz.not-a-real-token")
+
+    async def no_login(self: discord.Client, *args: object, **kwargs: object) -> None:
+        raise AssertionError("the bot tried to connect to Discord with a broken configuration")
+
+    monkeypatch.setattr(discord.Client, "start", no_login)
+
+
+def migrate(config: Path, capsys: pytest.CaptureFixture[str], command: str = "migrate") -> tuple[int, str, str]:
+    """`python -m bot <command> --config <config>`, in-process: its exit status, standard output and error."""
+    status = main([command, "--config", str(config)])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
 
-def assert_one_line(config: Path, capsys: pytest.CaptureFixture[str], expected: str) -> None:
-    status, out, err = migrate(config, capsys)
+def assert_one_line(config: Path, capsys: pytest.CaptureFixture[str], expected: str, command: str = "migrate") -> None:
+    status, out, err = migrate(config, capsys, command)
     assert (status, out, err) == (2, "", expected.format(config=config) + "\n")
     assert not list(config.parent.glob("*.db")), "nothing may be opened or created"
 
 
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("command", COMMANDS)
 @pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
-def test_a_broken_configuration_is_one_line_naming_the_key(case, tmp_path, monkeypatch, capsys):
+def test_a_broken_configuration_is_one_line_naming_the_key(case, command, tmp_path, monkeypatch, capsys):
     config = tmp_path / "config.toml"
     if case.line.endswith("save it as UTF-8"):  # a file saved in Latin-1
         config.write_bytes('[discord]\nguild_id = 1\n# "Café" in Latin-1\n'.encode("latin-1"))
@@ -295,28 +313,35 @@ def test_a_broken_configuration_is_one_line_naming_the_key(case, tmp_path, monke
         config.write_text(case.toml, encoding="utf-8")
     for name, value in case.env.items():
         monkeypatch.setenv(name, value)
-    assert_one_line(config, capsys, case.line)
+    assert_one_line(config, capsys, case.line, command)
 
 
-def test_a_configuration_file_that_is_a_folder(tmp_path, capsys):
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_configuration_file_that_is_a_folder(command, tmp_path, capsys):
     folder = tmp_path / "config.toml"
     folder.mkdir()
-    assert_one_line(folder, capsys, "config: {config} is a folder, not a configuration file")
+    assert_one_line(folder, capsys, "config: {config} is a folder, not a configuration file", command)
 
 
-def test_a_configuration_file_that_is_missing(tmp_path, capsys):
-    assert_one_line(tmp_path / "config.toml", capsys, "config: file {config} not found")
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_configuration_file_that_is_missing(command, tmp_path, capsys):
+    assert_one_line(tmp_path / "config.toml", capsys, "config: file {config} not found", command)
 
 
-def test_a_symbolic_link_to_nothing(tmp_path, capsys):
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_symbolic_link_to_nothing(command, tmp_path, capsys):
     link = tmp_path / "config.toml"
     link.symlink_to(tmp_path / "moved-away.toml")
-    assert_one_line(
-        link, capsys, f"config: {{config}} is a symbolic link to {tmp_path / 'moved-away.toml'}, which does not exist"
-    )
+    moved = tmp_path / "moved-away.toml"
+    assert_one_line(link, capsys, f"config: {{config}} is a symbolic link to {moved}, which does not exist", command)
 
 
-def test_a_configuration_file_without_read_permission(tmp_path, monkeypatch, capsys):
+@pytest.mark.usefixtures("offline")
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_configuration_file_without_read_permission(command, tmp_path, monkeypatch, capsys):
     config = tmp_path / "config.toml"
     config.write_text("[discord]\nguild_id = 1\n", encoding="utf-8")
     config.chmod(0)
@@ -329,7 +354,7 @@ def test_a_configuration_file_without_read_permission(tmp_path, monkeypatch, cap
             return opening(self, *args, **kwargs)
 
         monkeypatch.setattr(Path, "open", refused)
-    assert_one_line(config, capsys, "config: {config} cannot be read: permission denied")
+    assert_one_line(config, capsys, "config: {config} cannot be read: permission denied", command)
 
 
 def every_key() -> list[tuple[str, str]]:

@@ -95,6 +95,20 @@ def test_a_read_only_database_file(command, tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("command", COMMANDS)
+def test_an_existing_database_in_a_read_only_folder(command, tmp_path, capsys, monkeypatch):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    database = folder / "forum.db"
+    assert concord("migrate", database, capsys)[0] == 0
+    before = database.read_bytes()
+    read_only_files(monkeypatch, folder)
+    status, said = concord(command, database, capsys)
+    assert status == 2 and said.count("\n") == 1 and said.startswith(f"concord: database {database}: "), said
+    assert said in (f"concord: database {database}: {READ_ONLY}\n", f"concord: database {database}: {CANNOT_OPEN}\n")
+    assert database.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_a_new_database_in_a_read_only_folder(command, tmp_path, capsys, monkeypatch):
     folder = tmp_path / "data"
     folder.mkdir()
