@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.digest import Digest, DigestSource, build_digest
+from bot.core.digest import Digest, DigestRequest, DigestSource, build_digest
 from bot.core.polis import PolisSource
 from bot.settings import Settings
 from bot.store import Store, open_store
@@ -75,10 +75,14 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         if args.format == "polis":
             _write_polis(Path(args.out), settings, await store.polis_source(args.guild, slugs, as_of), args.guild)
             return 0
-        source = await store.digest_source(args.guild, slugs, as_of)
+        if args.format == "csv":  # the export is the whole history
+            source = await store.digest_source(args.guild, slugs, as_of)
+        else:
+            request = DigestRequest.from_settings(settings, args.kind)
+            source = await store.load_digest_source(args.guild, slugs, as_of, request)
     finally:
         await store.close()
-    if not any(source.histories.values()):
+    if not any(source.histories.values()) and not any(facts.moves for facts in (source.themes or {}).values()):
         print(f"concord report: note: no positions recorded for guild {args.guild}", file=sys.stderr)
     if args.format == "csv":
         _write_csv(Path(args.out), settings, source, as_of)

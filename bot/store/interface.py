@@ -17,7 +17,7 @@ from typing import Protocol
 
 from bot.core.ballot_keys import BallotKeys, BallotSeed
 from bot.core.consensus import Reacted, Reaction, StatementVotes
-from bot.core.digest import DigestSource, PostedDigest
+from bot.core.digest import DigestRequest, DigestSource, PostedDigest
 from bot.core.member_data import Erased, MemberData
 from bot.core.models import HistoryEntry, Position, PositionChange, Profile, Statement
 from bot.core.moderation import LogEntry, ModerationAction, ModerationOutcome, QueuedStatement, Reported
@@ -376,6 +376,14 @@ class DigestStore(Protocol):
 
     async def posted_digests(self, guild_id: int) -> list[PostedDigest]:
         """This server's posted digests in the order their content was taken."""
+        ...
+
+    async def load_digest_source(
+        self, guild_id: int, themes: Sequence[str], until: datetime, request: DigestRequest
+    ) -> DigestSource:
+        """What a digest as of `until` is built from, counted in SQL as of its moments (each theme's facts,
+        see bot/core/digest_facts.py), in one snapshot and off the event loop: only the rationales, polls and
+        (under named attribution) names it shows are read."""
         ...
 
     async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:

@@ -21,7 +21,7 @@ from datetime import datetime
 import discord
 
 from bot.context import Context
-from bot.core.digest import Digest, build_digest
+from bot.core.digest import Digest, DigestRequest, build_digest
 from bot.core.schedule import DeliveryError, DigestKind, DigestPlan, RunState, RunStatus, decide, next_wake
 from bot.interactions import DISCORD_FAILURES, failure_kind, failure_text, retry_safe_nonce
 from bot.render.charts import digest_chart_png
@@ -91,7 +91,9 @@ class DigestDelivery:
 
     async def build(self, guild_id: int, kind: DigestKind, as_of: datetime) -> Digest:
         slugs = [theme.slug for theme in self.ctx.settings.themes]
-        source = await self.ctx.store.digest_source(guild_id, slugs, as_of)
+        request = DigestRequest.from_settings(self.ctx.settings, kind)
+        source = await self.ctx.store.load_digest_source(guild_id, slugs, as_of, request)
+        # the counting ran on the store's thread: what is left is a few dozen counts per theme
         return build_digest(self.ctx.settings, source, kind, as_of)
 
     async def render(self, digest: Digest, *, chart: bool = True, preview: bool = False) -> list[DigestPart]:
