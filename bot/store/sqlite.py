@@ -9,14 +9,14 @@ from typing import TypeVar
 from bot.core.digest import DigestRequest, DigestSource, previous_digest_at
 from bot.core.polis import PolisSource
 from bot.store.command_sync import CommandSyncQueries
-from bot.store.digest_facts import theme_facts
+from bot.store.digest_facts import digest_facts
 from bot.store.digests import DigestQueries
 from bot.store.member_data import MemberDataQueries
 from bot.store.moderation import ModerationQueries
 from bot.store.polis import PolisQueries
 from bot.store.polls import PollQueries
 from bot.store.positions import PositionQueries
-from bot.store.statements import StatementQueries, votes_as_of
+from bot.store.statements import StatementQueries
 
 T = TypeVar("T")
 
@@ -51,18 +51,13 @@ class SqliteStore(
     async def load_digest_source(
         self, guild_id: int, themes: Sequence[str], until: datetime, request: DigestRequest
     ) -> DigestSource:
-        """A digest's facts as of `until`, counted in SQL (see digest_facts.py), in one snapshot: each theme in
-        one call on the reader's thread, so the event loop never waits on the counting; only the polls, the
-        rationales and (under named attribution) the names the digest shows are read."""
+        """A digest's facts as of `until`, counted in SQL (see digest_facts.py), in one snapshot: every theme in
+        one call on the reader's worker thread, so the event loop never waits on the counting; only the polls,
+        the rationales and (under named attribution) the names the digest shows are read."""
         async with self.snapshot() as db:
             posted = await self._posted_digests(db, guild_id)
             moments = request.moments(posted, until)
-            votes = await self._on_reader(votes_as_of, guild_id, until)
-            facts = {}
-            for slug in themes:
-                facts[slug] = await self._on_reader(
-                    theme_facts, guild_id, slug, until, moments, votes.pop(slug, []), request
-                )
+            facts = await self._on_reader(digest_facts, guild_id, list(themes), until, moments, request)
             return DigestSource(
                 posted=posted,
                 polls=await self._closed_polls(db, guild_id, moments[0], until),

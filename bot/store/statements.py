@@ -8,8 +8,9 @@ reader cannot forget what "current" means.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
+from itertools import groupby
 
 import aiosqlite
 
@@ -211,20 +212,21 @@ class StatementQueries(StoreBase):
 
 #: Each member's latest reaction by a moment, counted by statement and by the member's stakeholder group then.
 _VOTES_AS_OF = f"""
-    WITH latest AS (
-        SELECT statement_id, user_id, reaction,
-               row_number() OVER (PARTITION BY statement_id, user_id ORDER BY id DESC) AS rank
-        FROM reaction_history WHERE guild_id = ? AND at <= ?
+    WITH profile AS MATERIALIZED (
+        SELECT user_id, stakeholder, max(id) FROM profile_history WHERE guild_id = ? AND at <= ? GROUP BY user_id
+    ), latest AS (
+        SELECT statement_id, user_id, reaction, max(id) FROM reaction_history
+        WHERE guild_id = ? AND at <= ? GROUP BY statement_id, user_id
     )
     SELECT s.theme, s.id AS statement_id, s.number, p.stakeholder AS grp, {_SUMS}
     FROM latest r JOIN statements s ON s.id = r.statement_id
-    LEFT JOIN profile_history p ON p.id = (
-        SELECT max(id) FROM profile_history WHERE guild_id = ? AND user_id = r.user_id AND at <= ?
-    )
-    WHERE r.rank = 1 AND NOT {hidden_as_of("s.id")}
+    LEFT JOIN profile p ON p.user_id = r.user_id
+    WHERE NOT {hidden_as_of("s.id")}
     GROUP BY s.id, p.stakeholder
     ORDER BY s.theme, s.id
 """
+#: (`max(id)` with other columns: SQLite takes those columns from the row with the largest id, the member's
+#: latest profile and latest reaction by then; one sort each instead of a lookup per reaction.)
 
 
 def _votes_as_of_params(guild_id: int, until: datetime) -> tuple[object, ...]:
@@ -239,7 +241,10 @@ def _by_theme(rows: Sequence[sqlite3.Row]) -> dict[str, list[StatementVotes]]:
     return {theme: _votes_by_statement(theme_rows) for theme, theme_rows in by_theme.items()}
 
 
-def votes_as_of(conn: sqlite3.Connection, guild_id: int, until: datetime) -> dict[str, list[StatementVotes]]:
-    """Every statement's reactions as they stood at `until` (each member's latest reaction by then), by
-    theme, counted by each member's stakeholder group as it stood then: on the connection's own thread."""
-    return _by_theme(conn.execute(_VOTES_AS_OF, _votes_as_of_params(guild_id, until)).fetchall())
+def votes_as_of(conn: sqlite3.Connection, guild_id: int, until: datetime) -> Iterator[tuple[str, list[StatementVotes]]]:
+    """Every statement's reactions as they stood at `until` (each member's latest reaction by then), counted
+    by each member's stakeholder group as it stood then, one theme at a time (in theme order), on the
+    connection's own thread: only one theme's counts are held at once."""
+    rows = conn.execute(_VOTES_AS_OF, _votes_as_of_params(guild_id, until))
+    for theme, theme_rows in groupby(rows, key=lambda row: str(row["theme"])):
+        yield theme, _votes_by_statement(list(theme_rows))

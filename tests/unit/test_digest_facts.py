@@ -19,7 +19,7 @@ from bot.core.moderation import ModerationAction
 from bot.core.polls import results
 from bot.forum import DEFAULT_THEMES
 from bot.settings import Settings
-from bot.store import Store
+from bot.store import Store, digest_facts
 
 GUILD = 5
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -71,8 +71,9 @@ async def random_history(store: Store, rng: Random, forum: Settings, steps: int)
     return moments
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
-async def test_facts_counted_in_sql_equal_the_replay_of_the_history(store, seed):
+@pytest.mark.parametrize(("seed", "keep"), [(1, 12), (2, 12), (3, 1), (4, 1)])
+async def test_facts_counted_in_sql_equal_the_replay_of_the_history(store, monkeypatch, seed, keep):
+    monkeypatch.setattr(digest_facts, "_KEEP", keep)  # 1: near-identical texts make the store rank again
     rng = Random(seed)
     moments = await random_history(store, rng, settings("named"), 90)
     slugs = [theme["slug"] for theme in THEMES]
