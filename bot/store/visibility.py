@@ -25,8 +25,8 @@ def hidden_as_of(statement_column: str) -> str:
     not looked up in the hide and restore history again for every row: the history is a window over
     every moderation action, which per row made a digest of thousands of statements quadratic."""
     return (
-        f"({statement_column} IS NOT NULL AND {statement_column} IN (SELECT hs.statement_id FROM "
-        "statement_hidden_spans hs WHERE hs.hidden_from <= ? AND (hs.hidden_until IS NULL OR hs.hidden_until > ?)))"
+        f"coalesce({statement_column} IN (SELECT hs.statement_id FROM statement_hidden_spans hs "
+        "WHERE hs.hidden_from <= ? AND (hs.hidden_until IS NULL OR hs.hidden_until > ?)), 0)"
     )
 
 
