@@ -387,9 +387,10 @@ class DigestStore(Protocol):
         ...
 
     async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
-        """Everything a digest of this server as of `until` is built from, read as one snapshot, in a fixed
-        number of queries (one per theme) whatever the number of participants; only the polls the digest
-        shows (closed since the previous digest) are read."""
+        """The whole history a digest as of `until` can be replayed from (every change, profile, name and
+        reaction then; what the CSV export reads), as one snapshot, in a fixed number of queries (one per
+        theme) whatever the number of participants; only the polls the digest shows (closed since the
+        previous digest) are read. Digests themselves are built from `load_digest_source`."""
         ...
 
 
