@@ -226,13 +226,9 @@ def digest_facts(
     moments: tuple[datetime | None, datetime | None],
     request: DigestRequest,
 ) -> dict[str, ThemeFacts]:
-    """Every theme's facts, on the reader's thread: each theme counted as its reactions come from the one
-    reading of them, so only one theme's reaction counts are held at a time."""
-    found: dict[str, ThemeFacts] = {}
-    for theme, votes in votes_as_of(conn, guild_id, until):
-        if theme in themes:
-            found[theme] = theme_facts(conn, guild_id, theme, until, moments, votes, request)
-    for theme in themes:
-        if theme not in found:
-            found[theme] = theme_facts(conn, guild_id, theme, until, moments, (), request)
-    return {theme: found[theme] for theme in themes}
+    """Every theme's facts, on the reader's thread. The reactions are read to the end first: counting a
+    theme while their statement is still open would hold both statements' sorts at once."""
+    votes = dict(votes_as_of(conn, guild_id, until))
+    return {
+        theme: theme_facts(conn, guild_id, theme, until, moments, votes.pop(theme, ()), request) for theme in themes
+    }

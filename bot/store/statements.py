@@ -8,7 +8,7 @@ reader cannot forget what "current" means.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from itertools import groupby
 
@@ -29,7 +29,7 @@ _SUMS = """
 """
 
 
-def _votes_by_statement(rows: Sequence[sqlite3.Row]) -> list[StatementVotes]:
+def _votes_by_statement(rows: Iterable[sqlite3.Row]) -> list[StatementVotes]:
     """Rows of (statement id, number, group, agrees, disagrees, passes), ordered by statement, folded into
     one StatementVotes each; members without a profile (group NULL) count overall, in no group.
 
@@ -244,7 +244,7 @@ def _by_theme(rows: Sequence[sqlite3.Row]) -> dict[str, list[StatementVotes]]:
 def votes_as_of(conn: sqlite3.Connection, guild_id: int, until: datetime) -> Iterator[tuple[str, list[StatementVotes]]]:
     """Every statement's reactions as they stood at `until` (each member's latest reaction by then), counted
     by each member's stakeholder group as it stood then, one theme at a time (in theme order), on the
-    connection's own thread: only one theme's counts are held at once."""
+    connection's own thread."""
     rows = conn.execute(_VOTES_AS_OF, _votes_as_of_params(guild_id, until))
     for theme, theme_rows in groupby(rows, key=lambda row: str(row["theme"])):
-        yield theme, _votes_by_statement(list(theme_rows))
+        yield theme, _votes_by_statement(theme_rows)
