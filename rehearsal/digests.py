@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING
 
-from bot.core.digest import Digest, build_digest
+from bot.core.digest import Digest, DigestRequest, build_digest
 from bot.core.schedule import DigestPlan, RunState, RunStatus
 from bot.i18n import language
 from bot.render.digest_wording import joined_label, shift_label, withdrew_label
@@ -152,7 +152,8 @@ class DigestsChapter:
         """
         store, settings, guild_id = rehearsal.bot.store, rehearsal.settings, rehearsal.guild.id
         as_of = run.snapshot_at or run.due_at
-        source = await store.digest_source(guild_id, [theme.slug for theme in settings.themes], as_of)
+        slugs = [theme.slug for theme in settings.themes]
+        source = await store.load_digest_source(guild_id, slugs, as_of, DigestRequest.from_settings(settings, run.kind))
         with language(settings.digest_language):  # as the bot wrote it (cogs/digests/_delivery.py)
             digest = build_digest(settings, source, run.kind, as_of)
         messages = await store.digest_messages(run.id)

@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.digest import Digest, DigestSource, build_digest
+from bot.core.digest import Digest, DigestRequest, DigestSource, build_digest
 from bot.core.polis import PolisSource
 from bot.i18n import language
 from bot.languages import LANGUAGES
@@ -83,10 +83,14 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         if args.format == "polis":
             _write_polis(Path(args.out), settings, await store.polis_source(args.guild, slugs, as_of), args.guild)
             return 0
-        source = await store.digest_source(args.guild, slugs, as_of)
+        if args.format == "csv":  # the export is the whole history
+            source = await store.digest_source(args.guild, slugs, as_of)
+        else:
+            request = DigestRequest.from_settings(settings, args.kind)
+            source = await store.load_digest_source(args.guild, slugs, as_of, request)
     finally:
         await store.close()
-    if not any(source.histories.values()):
+    if not any(source.histories.values()) and not any(facts.moves for facts in (source.themes or {}).values()):
         print(f"concord report: note: no positions recorded for guild {args.guild}", file=sys.stderr)
     with language(args.lang or settings.digest_language):
         if args.format == "csv":

@@ -13,20 +13,29 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from bot.core.consensus import Argument, CommonGround, GroupSplit, StatementVotes, bridges, consensus, same_words
-from bot.core.history import Shift, positions_as_of, shift_table
-from bot.core.models import Attribution, Author, HistoryEntry, Profile
+from bot.core.consensus import CommonGround, GroupSplit, StatementVotes
+from bot.core.digest_facts import (
+    COMMON_GROUND,
+    DIVIDES,
+    QUOTES_PER_STANCE,
+    Quote,
+    StanceQuotes,
+    ThemeFacts,
+    earlier_counts,
+    replay_facts,
+    shift_of,
+)
+from bot.core.history import Shift
+from bot.core.models import Attribution, HistoryEntry, Profile
 from bot.core.polls import ClosedPoll
 from bot.core.schedule import DigestKind, DigestPlan
-from bot.core.tally import GroupTally, count_stances, tally
-from bot.forum import REGIONS, UNDECLARED
+from bot.core.tally import GroupTally, tally_counts
+from bot.forum import REGIONS
 
 if TYPE_CHECKING:
     from bot.settings import Settings, ThemeConfig
 
-QUOTES_PER_STANCE = 3
-COMMON_GROUND = 3  # statements shown as common ground per theme
-DIVIDES = 2  # and where groups divide
+__all__ = ["COMMON_GROUND", "DIVIDES", "QUOTES_PER_STANCE", "Quote", "StanceQuotes", "ThemeFacts"]
 
 
 class ShiftBasis(StrEnum):
@@ -48,14 +57,17 @@ class PostedDigest:
 
 @dataclass(frozen=True, slots=True)
 class DigestSource:
-    """Everything a digest is built from, as read from the store (histories in recorded order)."""
+    """Everything a digest is built from, as read from the store: either each theme's facts as of the
+    digest's moments, counted by the store (`themes`, see `bot.core.digest_facts`), or the histories
+    in recorded order (with profiles, names and votes) that the facts are replayed from."""
 
-    histories: Mapping[str, Sequence[HistoryEntry]]
+    histories: Mapping[str, Sequence[HistoryEntry]] = field(default_factory=dict)
     profiles: Mapping[int, Profile] = field(default_factory=dict)
     names: Mapping[int, str] = field(default_factory=dict)
     posted: Sequence[PostedDigest] = ()
     polls: Sequence[ClosedPoll] = ()
     votes: Mapping[str, Sequence[StatementVotes]] = field(default_factory=dict)  # by theme: reactions then
+    themes: Mapping[str, ThemeFacts] | None = None  # by theme; None: replay the histories
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,24 +77,6 @@ class StanceSummary:
     count: int
     percent: int
     change: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Quote:
-    text: str
-    author: Author
-    at: datetime
-    number: int | None = None  # its statement's number
-
-
-@dataclass(frozen=True, slots=True)
-class StanceQuotes:
-    """The most recent rationales for one stance, and how many others there are."""
-
-    key: str
-    label: str
-    quotes: tuple[Quote, ...]
-    more: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +110,31 @@ class Digest:
     themes: tuple[ThemeDigest, ...]
     polls: tuple[ClosedPoll, ...]
     timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRequest:
+    """What the store must count for a digest of `kind`: the moments follow from the plan and the digests
+    posted; the expected groups rank the quotes; names are read only under named attribution."""
+
+    kind: DigestKind
+    plan: DigestPlan
+    groups: tuple[str, ...]
+    named: bool
+
+    @classmethod
+    def from_settings(cls, settings: Settings, kind: DigestKind | str) -> DigestRequest:
+        return cls(
+            DigestKind(kind),
+            DigestPlan.from_settings(settings),
+            tuple(settings.profiles.expected_stakeholders),
+            settings.privacy.attribution == Attribution.NAMED,
+        )
+
+    def moments(self, posted: Sequence[PostedDigest], as_of: datetime) -> tuple[datetime | None, datetime | None]:
+        """The previous digest's moment and the shift's start (None where the digest has none)."""
+        shift_from = shift_origin(posted, self.plan, as_of)[0] if self.kind == DigestKind.AFTER else None
+        return previous_digest_at(posted, as_of), shift_from
 
 
 def previous_digest_at(posted: Sequence[PostedDigest], as_of: datetime) -> datetime | None:
@@ -185,27 +204,14 @@ def _theme_digest(
     previous_at: datetime | None,
     shift_from: datetime | None,
 ) -> ThemeDigest:
-    entries = source.histories.get(theme.slug, ())
-    current = positions_as_of(entries, as_of)
-    arguments = {
-        entry.statement: Argument(entry.statement, entry.rationale, entry.stance)
-        for entry in current.values()
-        if entry.statement is not None and entry.rationale and entry.stance
-    }
-    votes = {item.number: item for item in source.votes.get(theme.slug, ()) if item.number in arguments}
-    groups = settings.profiles.expected_stakeholders
-    common, split = bridges(arguments, list(votes.values()), groups, common_limit=COMMON_GROUND, divide_limit=DIVIDES)
     options = [(stance.key, stance.label) for stance in theme.stances]
-    by_stakeholder = tally(
-        ((e.stance or "", _profile_field(source, u, "stakeholder")) for u, e in current.items()), options
-    )
-    by_region = tally(
-        ((e.stance or "", _profile_field(source, u, "region")) for u, e in current.items()), options, tuple(REGIONS)
-    )
+    facts = _facts(settings, theme, source, as_of, previous_at, shift_from)
+    by_stakeholder = tally_counts(_by_field(facts, 1), options)
+    by_region = tally_counts(_by_field(facts, 2), options, tuple(REGIONS))
     earlier: dict[str, int] | None = None
     if previous_at is not None:
-        then = positions_as_of(entries, previous_at).values()
-        earlier = {item.key: item.count for item in count_stances((e.stance or "" for e in then), options)}
+        then = earlier_counts(facts.moves)
+        earlier = {key: then.get(key, 0) for key, _ in options}
     stances = tuple(
         StanceSummary(
             item.key, item.label, item.count, item.percent, None if earlier is None else item.count - earlier[item.key]
@@ -223,65 +229,50 @@ def _theme_digest(
         by_region=by_region.groups,
         missing_stakeholders=_missing(settings.profiles.expected_stakeholders, by_stakeholder.groups),
         missing_regions=_missing(settings.profiles.expected_regions, by_region.groups),
-        quotes=tuple(_quotes(settings, theme, source, current, votes)),
-        shift=None if shift_from is None else shift_table(entries, shift_from, as_of, [key for key, _ in options]),
+        quotes=tuple(
+            StanceQuotes(key, label, *facts.quotes[key]) for key, label in options if facts.quotes.get(key, ((), 0))[0]
+        ),
+        shift=None if shift_from is None else shift_of(facts.moves, shift_from, as_of, [key for key, _ in options]),
         stance_labels=dict(options),
-        common_ground=tuple(common),
-        divides=tuple(split),
+        common_ground=facts.common_ground,
+        divides=facts.divides,
     )
 
 
-def _profile_field(source: DigestSource, user_id: int, name: str) -> str | None:
-    profile = source.profiles.get(user_id)
-    return getattr(profile, name) if profile is not None else None
+def _facts(
+    settings: Settings,
+    theme: ThemeConfig,
+    source: DigestSource,
+    as_of: datetime,
+    previous_at: datetime | None,
+    shift_from: datetime | None,
+) -> ThemeFacts:
+    """The theme's facts as the store counted them, or replayed from its history."""
+    if source.themes is not None:
+        return source.themes.get(theme.slug) or ThemeFacts({}, {}, {})
+    return replay_facts(
+        source.histories.get(theme.slug, ()),
+        [stance.key for stance in theme.stances],
+        as_of=as_of,
+        previous_at=previous_at,
+        shift_from=shift_from,
+        profiles=source.profiles,
+        names=source.names,
+        votes=source.votes.get(theme.slug, ()),
+        groups=settings.profiles.expected_stakeholders,
+        named=settings.privacy.attribution == Attribution.NAMED,
+    )
+
+
+def _by_field(facts: ThemeFacts, index: int) -> dict[tuple[str, str | None], int]:
+    """Members by (stance, stakeholder group) (index 1) or (stance, region) (index 2)."""
+    found: dict[tuple[str, str | None], int] = {}
+    for key, count in facts.counts.items():
+        pair = (key[0], key[index])
+        found[pair] = found.get(pair, 0) + count
+    return found
 
 
 def _missing(expected: Sequence[str], groups: Sequence[GroupTally]) -> tuple[str, ...]:
     present = {group.group for group in groups if group.total}
     return tuple(key for key in expected if key not in present)
-
-
-def _quotes(
-    settings: Settings,
-    theme: ThemeConfig,
-    source: DigestSource,
-    current: Mapping[int, HistoryEntry],
-    votes: Mapping[int, StatementVotes],
-) -> list[StanceQuotes]:
-    """Per stance, the representative rationales: those the stakeholder groups agree with most (highest
-    group-informed consensus), the newest first among equals (as all are before anyone reacted).
-
-    Near-identical texts (the same words once case, punctuation and an "I changed my mind" preface
-    are ignored) are quoted once: three slots are too few to spend two on the same argument.
-    """
-    named = settings.privacy.attribution == Attribution.NAMED
-    groups = settings.profiles.expected_stakeholders
-
-    def agreement(entry: HistoryEntry) -> float:
-        counted = votes.get(entry.statement) if entry.statement is not None else None
-        return consensus(counted, groups).gic if counted else 0.5 ** len(groups)  # no reactions: 1/2 a group
-
-    found = []
-    for stance in theme.stances:
-        with_reason = sorted(
-            ((user, entry) for user, entry in current.items() if entry.stance == stance.key and entry.rationale),
-            key=lambda item: (-agreement(item[1]), -item[1].at.timestamp(), -item[0]),
-        )
-        chosen: dict[str, Quote] = {}
-        for user, entry in with_reason:
-            text = entry.rationale or ""
-            same = same_words(text) or text
-            if same not in chosen:
-                chosen[same] = Quote(text, _author(source, user, named), entry.at, entry.statement)
-                if len(chosen) == QUOTES_PER_STANCE:
-                    break
-        if chosen:
-            quotes = tuple(chosen.values())
-            found.append(StanceQuotes(stance.key, stance.label, quotes, len(with_reason) - len(quotes)))
-    return found
-
-
-def _author(source: DigestSource, user_id: int, named: bool) -> Author:
-    """Chatham House: the stakeholder group only; named: the name too (None when it is not known)."""
-    group = _profile_field(source, user_id, "stakeholder") or UNDECLARED
-    return Author(group, source.names.get(user_id) if named else None)

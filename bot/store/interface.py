@@ -17,7 +17,7 @@ from typing import Protocol
 
 from bot.core.ballot_keys import BallotKeys, BallotSeed
 from bot.core.consensus import Reacted, Reaction, StatementVotes
-from bot.core.digest import DigestSource, PostedDigest
+from bot.core.digest import DigestRequest, DigestSource, PostedDigest
 from bot.core.member_data import Erased, MemberData
 from bot.core.models import HistoryEntry, Position, PositionChange, Profile, Statement
 from bot.core.moderation import LogEntry, ModerationAction, ModerationOutcome, QueuedStatement, Reported
@@ -388,10 +388,19 @@ class DigestStore(Protocol):
         """This server's posted digests in the order their content was taken."""
         ...
 
+    async def load_digest_source(
+        self, guild_id: int, themes: Sequence[str], until: datetime, request: DigestRequest
+    ) -> DigestSource:
+        """What a digest as of `until` is built from, counted in SQL as of its moments (each theme's facts,
+        see bot/core/digest_facts.py), in one snapshot and off the event loop: only the rationales, polls and
+        (under named attribution) names it shows are read."""
+        ...
+
     async def digest_source(self, guild_id: int, themes: Sequence[str], until: datetime) -> DigestSource:
-        """Everything a digest of this server as of `until` is built from, read as one snapshot, in a fixed
-        number of queries (one per theme) whatever the number of participants; only the polls the digest
-        shows (closed since the previous digest) are read."""
+        """The whole history a digest as of `until` can be replayed from (every change, profile, name and
+        reaction then; what the CSV export reads), as one snapshot, in a fixed number of queries (one per
+        theme) whatever the number of participants; only the polls the digest shows (closed since the
+        previous digest) are read. Digests themselves are built from `load_digest_source`."""
         ...
 
 

@@ -164,6 +164,28 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
             votes = {(row["grp"], row["position"]): row["votes"] for row in await cursor.fetchall()}
         return Aggregate(voters, votes)
 
+    async def _stored_counts_of(self, db: aiosqlite.Connection, poll_ids: Sequence[int]) -> dict[int, Aggregate]:
+        """The sealed counts of these polls in one query (what `_stored_counts` reads, for many polls)."""
+        voters: dict[int, dict[str, int]] = {poll_id: {} for poll_id in poll_ids}
+        votes: dict[int, dict[tuple[str, int], int]] = {poll_id: {} for poll_id in poll_ids}
+        if poll_ids:
+            marks = ",".join("?" * len(poll_ids))
+            async with db.execute(
+                f"""
+                SELECT poll_id, grp, voters, NULL AS position, NULL AS votes FROM poll_result_groups
+                WHERE poll_id IN ({marks})
+                UNION ALL
+                SELECT poll_id, grp, NULL, position, votes FROM poll_result_counts WHERE poll_id IN ({marks})
+                """,
+                (*poll_ids, *poll_ids),
+            ) as cursor:
+                for row in await cursor.fetchall():
+                    if row["position"] is None:
+                        voters[row["poll_id"]][row["grp"]] = row["voters"]
+                    else:
+                        votes[row["poll_id"]][(row["grp"], row["position"])] = row["votes"]
+        return {poll_id: Aggregate(voters[poll_id], votes[poll_id]) for poll_id in poll_ids}
+
     async def poll_counts(self, poll: PollInfo) -> Aggregate:
         """Counts for results: the sealed counts once closed, the live ballots while open.
 
@@ -232,9 +254,10 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
             (guild_id, *(2 * [to_db_time(since) if since else None]), to_db_time(until)),
             order="closed_at, id",
         )
+        counts = await self._stored_counts_of(db, [poll.id for poll in polls])
         closed: list[ClosedPoll] = []
         for poll in polls:
-            shown = results(await self._stored_counts(db, poll.id), poll.options)
+            shown = results(counts[poll.id], poll.options)
             closed.append(
                 ClosedPoll(
                     poll_id=poll.id,

@@ -7,8 +7,10 @@ reader cannot forget what "current" means.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import groupby
 
 import aiosqlite
 
@@ -27,7 +29,7 @@ _SUMS = """
 """
 
 
-def _votes_by_statement(rows: Sequence[aiosqlite.Row]) -> list[StatementVotes]:
+def _votes_by_statement(rows: Iterable[sqlite3.Row]) -> list[StatementVotes]:
     """Rows of (statement id, number, group, agrees, disagrees, passes), ordered by statement, folded into
     one StatementVotes each; members without a profile (group NULL) count overall, in no group.
 
@@ -203,33 +205,46 @@ class StatementQueries(StoreBase):
     async def _votes_as_of(
         self, db: aiosqlite.Connection, guild_id: int, until: datetime
     ) -> dict[str, list[StatementVotes]]:
-        """Every statement's reactions as they stood at `until` (each member's latest reaction by then),
-        by theme, counted by each member's stakeholder group as it stood then."""
-        at = to_db_time(until)
-        async with db.execute(
-            f"""
-            WITH latest AS (
-                SELECT statement_id, user_id, reaction,
-                       row_number() OVER (PARTITION BY statement_id, user_id ORDER BY id DESC) AS rank
-                FROM reaction_history WHERE guild_id = ? AND at <= ?
-            ), profile AS (
-                SELECT h.user_id, h.stakeholder FROM profile_history h
-                WHERE h.guild_id = ? AND h.id = (
-                    SELECT max(id) FROM profile_history
-                    WHERE guild_id = h.guild_id AND user_id = h.user_id AND at <= ?
-                )
-            )
-            SELECT s.theme, s.id AS statement_id, s.number, p.stakeholder AS grp, {_SUMS}
-            FROM latest r JOIN statements s ON s.id = r.statement_id
-            LEFT JOIN profile p ON p.user_id = r.user_id
-            WHERE r.rank = 1 AND NOT {hidden_as_of("s.id")}
-            GROUP BY s.id, p.stakeholder
-            ORDER BY s.theme, s.id
-            """,
-            (guild_id, at, guild_id, at, *moment_params(until)),
-        ) as cursor:
-            rows = list(await cursor.fetchall())
-        by_theme: dict[str, list[aiosqlite.Row]] = {}
-        for row in rows:
-            by_theme.setdefault(row["theme"], []).append(row)
-        return {theme: _votes_by_statement(theme_rows) for theme, theme_rows in by_theme.items()}
+        """Every statement's reactions as they stood at `until` (see `votes_as_of`), by theme."""
+        async with db.execute(_VOTES_AS_OF, _votes_as_of_params(guild_id, until)) as cursor:
+            return _by_theme(list(await cursor.fetchall()))
+
+
+#: Each member's latest reaction by a moment, counted by statement and by the member's stakeholder group then.
+_VOTES_AS_OF = f"""
+    WITH profile AS MATERIALIZED (
+        SELECT user_id, stakeholder, max(id) FROM profile_history WHERE guild_id = ? AND at <= ? GROUP BY user_id
+    ), latest AS (
+        SELECT statement_id, user_id, reaction, max(id) FROM reaction_history
+        WHERE guild_id = ? AND at <= ? GROUP BY statement_id, user_id
+    )
+    SELECT s.theme, s.id AS statement_id, s.number, p.stakeholder AS grp, {_SUMS}
+    FROM latest r JOIN statements s ON s.id = r.statement_id
+    LEFT JOIN profile p ON p.user_id = r.user_id
+    WHERE NOT {hidden_as_of("s.id")}
+    GROUP BY s.id, p.stakeholder
+    ORDER BY s.theme, s.id
+"""
+#: (`max(id)` with other columns: SQLite takes those columns from the row with the largest id, the member's
+#: latest profile and latest reaction by then; one sort each instead of a lookup per reaction.)
+
+
+def _votes_as_of_params(guild_id: int, until: datetime) -> tuple[object, ...]:
+    at = to_db_time(until)
+    return (guild_id, at, guild_id, at, *moment_params(until))
+
+
+def _by_theme(rows: Sequence[sqlite3.Row]) -> dict[str, list[StatementVotes]]:
+    by_theme: dict[str, list[sqlite3.Row]] = {}
+    for row in rows:
+        by_theme.setdefault(row["theme"], []).append(row)
+    return {theme: _votes_by_statement(theme_rows) for theme, theme_rows in by_theme.items()}
+
+
+def votes_as_of(conn: sqlite3.Connection, guild_id: int, until: datetime) -> Iterator[tuple[str, list[StatementVotes]]]:
+    """Every statement's reactions as they stood at `until` (each member's latest reaction by then), counted
+    by each member's stakeholder group as it stood then, one theme at a time (in theme order), on the
+    connection's own thread."""
+    rows = conn.execute(_VOTES_AS_OF, _votes_as_of_params(guild_id, until))
+    for theme, theme_rows in groupby(rows, key=lambda row: str(row["theme"])):
+        yield theme, _votes_by_statement(theme_rows)

@@ -21,7 +21,7 @@ from datetime import datetime
 import discord
 
 from bot.context import Context
-from bot.core.digest import Digest, build_digest
+from bot.core.digest import Digest, DigestRequest, build_digest
 from bot.core.schedule import DeliveryError, DigestKind, DigestPlan, RunState, RunStatus, decide, next_wake
 from bot.i18n import language
 from bot.interactions import DISCORD_FAILURES, failure_kind, failure_text, retry_safe_nonce
@@ -92,7 +92,9 @@ class DigestDelivery:
 
     async def build(self, guild_id: int, kind: DigestKind, as_of: datetime) -> Digest:
         slugs = [theme.slug for theme in self.ctx.settings.themes]
-        source = await self.ctx.store.digest_source(guild_id, slugs, as_of)
+        request = DigestRequest.from_settings(self.ctx.settings, kind)
+        source = await self.ctx.store.load_digest_source(guild_id, slugs, as_of, request)
+        # the counting ran on the store's thread: what is left is a few dozen counts per theme
         with language(self.ctx.settings.digest_language):  # the themes' words, in the digest's language
             return build_digest(self.ctx.settings, source, kind, as_of)
 
