@@ -200,3 +200,33 @@ async def test_the_ballot_nonce_migration_keeps_an_open_secret_polls_salt(tmp_pa
         assert await store.poll_ballot_seed(poll.id) is None
     finally:
         await store.close()
+
+
+async def test_the_store_refreshes_statistics_so_a_members_rows_are_found_by_index(db_path):
+    """Statistics taken while the tables were empty (or never) are refreshed at open: the planner then
+    searches a member's rows by their (guild_id, user_id) indexes, whatever the size of the forum."""
+    import sqlite3 as plain
+    from contextlib import closing
+
+    from bot.settings import DatabaseSettings
+    from bot.store import open_store
+
+    await (await open_store(DatabaseSettings(path=db_path))).close()
+    with closing(plain.connect(db_path)) as db:
+        db.execute("DELETE FROM sqlite_stat1")
+        db.executemany(
+            "INSERT INTO statements (guild_id, number, theme, author_id, text, created_at) "
+            "VALUES (1, ?, 'gaps', ?, ?, 'x')",
+            [(n, n % 500, f"t{n}") for n in range(1, 3001)],
+        )
+        db.commit()
+    store = await open_store(DatabaseSettings(path=db_path))
+    await store.close()
+    with closing(plain.connect(db_path)) as db:
+        analysed = {row[0] for row in db.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'statements'")}
+        plan = " ".join(
+            row[3]
+            for row in db.execute("EXPLAIN QUERY PLAN SELECT id FROM statements WHERE guild_id = 1 AND author_id = 7")
+        )
+    assert "statements_by_author" in analysed
+    assert "USING INDEX statements_by_author" in plan or "USING COVERING INDEX statements_by_author" in plan
