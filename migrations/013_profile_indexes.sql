@@ -5,3 +5,11 @@
 -- bot/store/base.py), not here: 007's ANALYZE ran on the then empty tables.
 
 CREATE INDEX statements_by_author ON statements (guild_id, author_id);
+
+-- The positions browser in the order members see it (newest first, ties by user id), from the index
+-- itself: no sort of the whole theme, and a page found by its first key instead of counting past every
+-- earlier row. The stance index gains the same order (it replaces positions_by_stance, whose columns it
+-- starts with).
+CREATE INDEX positions_newest ON positions (guild_id, theme, updated_at DESC, user_id);
+CREATE INDEX positions_newest_by_stance ON positions (guild_id, theme, stance, updated_at DESC, user_id);
+DROP INDEX positions_by_stance;

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Self
@@ -130,6 +130,14 @@ def _fetch_all(conn: sqlite3.Connection, sql: str, params: Sequence[object]) -> 
     return conn.execute(sql, params).fetchall()
 
 
+def _in_read_transaction(conn: sqlite3.Connection, read: Callable[[sqlite3.Connection], T]) -> T:
+    conn.execute("BEGIN")
+    try:
+        return read(conn)
+    finally:
+        conn.rollback()
+
+
 class StoreBase:
     def __init__(self, db: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
         self.db = db  # the writer: every write, and the reads a write makes inside its own transaction
@@ -207,6 +215,13 @@ class StoreBase:
         async with self.reading() as db:
             rows: list[aiosqlite.Row] = await db._execute(_fetch_all, db._conn, sql, params)  # type: ignore[no-untyped-call]
             return rows
+
+    async def _read_consistent(self, read: Callable[[sqlite3.Connection], T]) -> T:
+        """`read` (a function of the reader's `sqlite3` connection, several statements) in one read transaction,
+        as one call on the reader's worker thread: one moment, one hop."""
+        async with self.reading() as db:
+            result: T = await db._execute(_in_read_transaction, db._conn, read)  # type: ignore[no-untyped-call]
+            return result
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[aiosqlite.Connection]:
