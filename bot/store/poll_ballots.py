@@ -153,12 +153,15 @@ def _refusal(poll: PollInfo | None, seed: BallotSeed | None, vote: _Vote) -> Vot
 def _votes(batch: Batch, votes: Sequence[_Vote]) -> list[VoteOutcome]:
     """The clicks' outcomes in order, exactly as if each had run alone one after another (see `_Vote`)."""
     outcomes: list[VoteOutcome | None] = [None] * len(votes)
-    taken: dict[tuple[int, int], list[int]] = {}  # (poll id, keys object) -> indices of the votes it takes
+    # (poll id, the server secret for a secret poll) -> indices of the votes it takes; a vote under another
+    # secret would be another voter (another key), so no member's clicks are ever split between two groups
+    taken: dict[tuple[int, int], list[int]] = {}
     for index, vote in enumerate(votes):
         poll, seed = _poll_and_seed(batch, vote.poll_id)
         outcomes[index] = refused = _refusal(poll, seed, vote)
         if refused is None:
-            taken.setdefault((vote.poll_id, id(vote.keys)), []).append(index)
+            assert poll is not None
+            taken.setdefault((vote.poll_id, id(vote.keys) if poll.secret else 0), []).append(index)
     for (poll_id, _), indices in taken.items():
         poll, seed = _poll_and_seed(batch, poll_id)
         assert poll is not None
