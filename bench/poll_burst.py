@@ -25,6 +25,7 @@ import simcord
 
 from bot import create_bot
 from bot.app import ConcordBot
+from bot.context import BotContext
 from bot.core.ballot_keys import BallotKeys
 from bot.settings import Settings
 from bot.store import open_store
@@ -74,6 +75,7 @@ async def direct(size: int, secret: bool, path: Path) -> dict[str, float]:
     bot = create_bot(Settings.load(None, database={"path": path}))
     store = await open_store(bot.settings.database)
     bot._store = store  # what setup_hook does, without connecting anywhere
+    ctx = BotContext(bot.settings, store, bot, bot.clock, BallotKeys(secrets.token_bytes(32)))
     try:
         now = bot.clock()
         poll = await store.create_poll(
@@ -88,9 +90,9 @@ async def direct(size: int, secret: bool, path: Path) -> dict[str, float]:
             max_choices=1,
             now=now,
             closes_at=now + timedelta(hours=1),
-            ballot_seed=BallotKeys(secrets.token_bytes(32)).new_seed() if secret else None,
+            ballot_seed=ctx.ballot_keys.new_seed() if secret else None,
         )
-        return await measure(bot, PollCog(bot), GUILD, poll.id, size)
+        return await measure(bot, PollCog(bot, ctx), GUILD, poll.id, size)
     finally:
         await store.close()
 

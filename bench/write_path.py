@@ -14,7 +14,9 @@ Three concurrent bursts through the code the bot runs, each against its limit me
 
 Each run starts from a fresh database file made by the store itself (migrations, one poll). The runs are
 interleaved (service, limit, service, limit, ...), after one warm-up round that is not counted; the figures
-are medians over the repeats. Not a test: the machine is noisy, so read the ratios.
+are medians over the repeats. Like the bot (`python -m bot run`), the bench freezes the heap it has loaded
+before it starts (`gc.freeze()`), so the collector's full passes cover only what came after. Not a test: the
+machine is noisy, so read the ratios.
 """
 
 from __future__ import annotations
@@ -243,6 +245,7 @@ ROWS = (
 
 
 async def main(size: int, repeats: int) -> None:
+    gc.freeze()  # as `python -m bot run` does before it logs in (bot/cli/run.py): the loaded modules are frozen
     measured: dict[str, tuple[list[float], list[float]]] = {row.name: ([], []) for row in ROWS}
     with tempfile.TemporaryDirectory() as folder:
         for repeat in range(repeats + 1):  # round 0 warms up and is dropped

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 NONCE_BYTES = 32
@@ -85,3 +86,13 @@ class BallotKeys:
         if seed.legacy_salt is not None:
             return voter_key(seed.legacy_salt, poll_id, user_id)
         raise ValueError(f"poll {poll_id} holds no ballot key: it is not a secret poll, or it has closed")
+
+    def voter_keys(self, poll_id: int, seed: BallotSeed, user_ids: Sequence[int]) -> list[bytes]:
+        """`voter_key` of each member, in order: the poll's key derived once (a burst of votes)."""
+        if seed.nonce is not None:
+            key = poll_key(self._secret, poll_id, seed.nonce)
+        elif seed.legacy_salt is not None:
+            key = seed.legacy_salt
+        else:
+            raise ValueError(f"poll {poll_id} holds no ballot key: it is not a secret poll, or it has closed")
+        return [hmac.digest(key, f"{poll_id}:{user_id}".encode(), "sha256") for user_id in user_ids]

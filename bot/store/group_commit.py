@@ -7,6 +7,11 @@ runs as one function on aiosqlite's worker thread (one hop, not one per statemen
 and COMMIT, under the store's write lock (so it never interleaves with a `transaction()`). Every caller's
 result is handed back only after that COMMIT.
 
+A job may also offer a bulk form (`BulkJob`): consecutive jobs of one batch with the same `run_many` are run
+by one call of it (one read of everything they need, one `executemany` per table), which must give each job
+exactly the result, and leave exactly the state, that running them one after another in arrival order
+would. Alone (on a retry) a bulk job runs as a plain job.
+
 If any job of a batch raises, or the COMMIT fails, the whole batch is rolled back and each job is run again
 alone, in its own transaction: the others are stored, and the one that fails alone is refused to its caller
 (`WriteFailed` for a database error, otherwise its own exception), with nothing of it kept. A job therefore
@@ -45,6 +50,21 @@ class Batch:
 Job = Callable[[Batch], T]
 
 
+class BulkJob:
+    """A job that can also run together with the consecutive jobs of its kind (the same `run_many`, a function
+        of the batch and those jobs, returning their results in order; a plain function of the class, not a method of
+    its instances). Called alone, it runs `run_many` on itself."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def run_many(batch: Batch, jobs: Sequence[Any]) -> list[Any]:
+        raise NotImplementedError
+
+    def __call__(self, batch: Batch) -> Any:
+        return type(self).run_many(batch, [self])[0]
+
+
 class WriteFailed(Exception):
     """A write the database refused, alone in its own transaction: nothing of it was stored."""
 
@@ -70,14 +90,38 @@ def run_batch(conn: sqlite3.Connection, jobs: Sequence[Job[Any]]) -> list[_Outco
         return [_alone(conn, jobs[0])]
     try:
         conn.execute("BEGIN IMMEDIATE")
-        batch = Batch(conn)
-        results = [job(batch) for job in jobs]
+        results = _run_all(Batch(conn), jobs)
         conn.commit()
     except Exception:
         conn.rollback()
         log.warning("a batch of %d writes failed; writing each alone", len(jobs))
         return [_alone(conn, job) for job in jobs]
     return [(True, result) for result in results]
+
+
+def _bulk_of(job: Job[Any]) -> Callable[[Batch, Sequence[Any]], list[Any]] | None:
+    run_many: Callable[[Batch, Sequence[Any]], list[Any]] | None = getattr(type(job), "run_many", None)
+    return run_many
+
+
+def _run_all(batch: Batch, jobs: Sequence[Job[Any]]) -> list[Any]:
+    """Every job in arrival order; each run of consecutive bulk jobs of one kind by one call of its `run_many`."""
+    results: list[Any] = []
+    start = 0
+    while start < len(jobs):
+        run_many = _bulk_of(jobs[start])
+        end = start + 1
+        if run_many is None:
+            results.append(jobs[start](batch))
+        else:
+            while end < len(jobs) and _bulk_of(jobs[end]) is run_many:
+                end += 1
+            many = run_many(batch, jobs[start:end])
+            if len(many) != end - start:
+                raise RuntimeError(f"a bulk write returned {len(many)} results for {end - start} jobs")
+            results.extend(many)
+        start = end
+    return results
 
 
 class GroupCommit:

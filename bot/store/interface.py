@@ -29,6 +29,19 @@ Voter = int | bytes  # a Discord user id (open ballot) or a keyed hash (secret b
 
 
 @dataclass(frozen=True, slots=True)
+class PositionKey:
+    """Where a position stands in the browser's order (newest first, ties by user id): the last row of a page,
+    from which `list_positions(after=...)` reads the next page."""
+
+    updated_at: datetime
+    user_id: int
+
+    @classmethod
+    def of(cls, position: Position) -> PositionKey:
+        return cls(position.updated_at, position.user_id)
+
+
+@dataclass(frozen=True, slots=True)
 class DigestChannel:
     guild_id: int
     channel_id: int
@@ -96,10 +109,18 @@ class PositionStore(Protocol):
         ...
 
     async def list_positions(
-        self, guild_id: int, theme: str, stance: str | None = None, *, limit: int | None = None, offset: int = 0
+        self,
+        guild_id: int,
+        theme: str,
+        stance: str | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        after: PositionKey | None = None,
     ) -> list[Position]:
         """Current positions on a theme (with that stance, when given), newest first (ties by user id), each
-        with its author's current profile; `limit`/`offset` read one page only."""
+        with its author's current profile; `limit` reads one page only, from the `offset`-th position or from
+        the one after `after` (keyset: the same page as the offset of the row after it, at any depth)."""
         ...
 
     async def count_participants(self, guild_id: int, theme: str, stance: str | None = None) -> int:

@@ -4,13 +4,18 @@ A click is one store operation (`vote`): one job of the group commit (see group_
 poll, decides whether it still takes votes, finds the voter's ballot (for a secret poll, the keyed hash
 of the member, computed in the job from the server secret the service hands over; the Discord id is never
 written), applies the core's click rule and writes the result. Concurrent clicks share one transaction and
-one COMMIT; the clicks of one member apply in the order they arrived, so the last one counts.
+one COMMIT; the clicks of one member apply in the order they arrived, so the last one counts. The clicks
+of one batch are decided together (`_Vote.run_many`): one read of all their voters' ballots and profiles,
+the secret keys derived in one go, one `executemany` per statement, with the outcomes and the rows exactly
+those of running the clicks one by one.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -18,7 +23,7 @@ from bot.core.ballot_keys import BallotKeys, BallotSeed
 from bot.core.polls import Aggregate, Click, PollInfo, VoteOutcome, VoteRefusal, aggregate, apply_click
 from bot.store.base import StoreBase
 from bot.store.dbtime import to_db_time
-from bot.store.group_commit import Batch
+from bot.store.group_commit import Batch, BulkJob
 from bot.store.interface import Voter
 from bot.store.poll_rows import POLL_COLUMNS, poll_of
 
@@ -56,7 +61,7 @@ class PollBallotQueries(StoreBase):
     ) -> VoteOutcome:
         """One click (`choice` None: retract), decided and written in one job of the group commit."""
         at = to_db_time(now)
-        return await self._write(lambda batch: _click(batch, guild_id, poll_id, user_id, choice, now, at, keys))
+        return await self._write(_Vote(guild_id, poll_id, user_id, choice, now, at, keys))
 
     async def cast_vote(
         self, guild_id: int, poll_id: int, voter: Voter, position: int, stakeholder: str | None, now: datetime
@@ -108,43 +113,135 @@ class PollBallotQueries(StoreBase):
 # --- the jobs' statements, run on the writer's thread inside a group commit --------------------------
 
 
-def _click(
-    batch: Batch,
-    guild_id: int,
-    poll_id: int,
-    user_id: int,
-    choice: int | None,
-    now: datetime,
-    at: str,
-    keys: BallotKeys,
-) -> VoteOutcome:
-    conn = batch.conn
-    poll, seed = _poll_and_seed(batch, poll_id)
+class _Vote(BulkJob):
+    """One click as a job of the group commit. The clicks of one batch run together (`run_many`): one read of
+    every voter's ballot and profile per poll, the secret poll's voter keys derived in one go, the clicks
+    applied in arrival order in memory, one `executemany` per statement for what changed."""
+
+    __slots__ = ("at", "choice", "guild_id", "keys", "now", "poll_id", "user_id")
+
+    def __init__(
+        self, guild_id: int, poll_id: int, user_id: int, choice: int | None, now: datetime, at: str, keys: BallotKeys
+    ) -> None:
+        self.guild_id = guild_id
+        self.poll_id = poll_id
+        self.user_id = user_id
+        self.choice = choice
+        self.now = now
+        self.at = at
+        self.keys = keys
+
+    @staticmethod
+    def run_many(batch: Batch, jobs: Sequence[Any]) -> list[Any]:
+        return _votes(batch, jobs)
+
+
+def _refusal(poll: PollInfo | None, seed: BallotSeed | None, vote: _Vote) -> VoteOutcome | None:
     if poll is None:
         return VoteOutcome(None, VoteRefusal.GONE)
-    if poll.guild_id != guild_id:
+    if poll.guild_id != vote.guild_id:
         return VoteOutcome(poll, VoteRefusal.ELSEWHERE)
-    if not poll.accepts_votes(now):
+    if not poll.accepts_votes(vote.now):
         return VoteOutcome(poll, VoteRefusal.CLOSED)
-    if choice is not None and not 0 <= choice < len(poll.options):
+    if vote.choice is not None and not 0 <= vote.choice < len(poll.options):
         return VoteOutcome(poll, VoteRefusal.NO_SUCH_ANSWER)
-    voter: Voter = user_id
+    if poll.secret and seed is None:
+        return VoteOutcome(poll, VoteRefusal.CLOSED)
+    return None
+
+
+def _votes(batch: Batch, votes: Sequence[_Vote]) -> list[VoteOutcome]:
+    """The clicks' outcomes in order, exactly as if each had run alone one after another (see `_Vote`)."""
+    outcomes: list[VoteOutcome | None] = [None] * len(votes)
+    # (poll id, the server secret for a secret poll) -> indices of the votes it takes; a vote under another
+    # secret would be another voter (another key), so no member's clicks are ever split between two groups
+    taken: dict[tuple[int, int], list[int]] = {}
+    for index, vote in enumerate(votes):
+        poll, seed = _poll_and_seed(batch, vote.poll_id)
+        outcomes[index] = refused = _refusal(poll, seed, vote)
+        if refused is None:
+            assert poll is not None
+            taken.setdefault((vote.poll_id, id(vote.keys) if poll.secret else 0), []).append(index)
+    for (poll_id, _), indices in taken.items():
+        poll, seed = _poll_and_seed(batch, poll_id)
+        assert poll is not None
+        mine = [votes[index] for index in indices]
+        for index, outcome in zip(indices, _poll_votes(batch.conn, poll, seed, mine), strict=True):
+            outcomes[index] = outcome
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _poll_votes(
+    conn: sqlite3.Connection, poll: PollInfo, seed: BallotSeed | None, votes: Sequence[_Vote]
+) -> list[VoteOutcome]:
+    """Votes that one open poll takes, in arrival order: read once, applied in memory, written once."""
+    user_ids = [vote.user_id for vote in votes]
+    voters: list[Voter]
     if poll.secret:
-        if seed is None:
-            return VoteOutcome(poll, VoteRefusal.CLOSED)
-        voter = keys.voter_key(poll.id, seed, user_id)
-    current = _choices(conn, poll.id, voter)
-    if choice is None:
-        if current:
-            _write_choices(conn, poll.id, voter, frozenset(), None, at)
-        return VoteOutcome(poll, previous=current)
-    click = apply_click(current, choice, poll.max_choices)
-    if click.choices != click.previous:
-        found = conn.execute(
-            "SELECT stakeholder FROM profiles WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
-        ).fetchone()
-        _write_choices(conn, poll.id, voter, click.choices, found[0] if found else None, at, replace=bool(current))
-    return VoteOutcome(poll, click=click)
+        assert seed is not None
+        voters = list(votes[0].keys.voter_keys(poll.id, seed, user_ids))
+    else:
+        voters = list(user_ids)
+    table, column = ("poll_ballots", "voter_key") if poll.secret else ("poll_votes", "user_id")
+    stored: dict[Voter, set[int]] = {}
+    for voter, position in _read_in(
+        conn, f"SELECT {column}, position FROM {table} WHERE poll_id = ? AND {column} IN", (poll.id,), set(voters)
+    ):
+        stored.setdefault(voter, set()).add(position)
+    voting = {vote.user_id for vote in votes if vote.choice is not None}
+    profiles = "SELECT user_id, stakeholder FROM profiles WHERE guild_id = ? AND user_id IN"
+    groups: dict[int, str | None] = dict(_read_in(conn, profiles, (poll.guild_id,), voting))
+    held: dict[Voter, frozenset[int]] = {voter: frozenset(positions) for voter, positions in stored.items()}
+    written: dict[Voter, tuple[int, str]] = {}  # voter -> (user id, time) of the last click that changed the ballot
+    outcomes: list[VoteOutcome] = []
+    for vote, voter in zip(votes, voters, strict=True):
+        current = held.get(voter, frozenset())
+        if vote.choice is None:
+            if current:
+                held[voter] = frozenset()
+                written[voter] = (vote.user_id, vote.at)
+            outcomes.append(VoteOutcome(poll, previous=current))
+            continue
+        click = apply_click(current, vote.choice, poll.max_choices)
+        if click.choices != click.previous:
+            held[voter] = click.choices
+            written[voter] = (vote.user_id, vote.at)
+        outcomes.append(VoteOutcome(poll, click=click))
+    gone = [(poll.id, voter) for voter in written if voter in stored]
+    if gone:
+        conn.executemany(f"DELETE FROM {table} WHERE poll_id = ? AND {column} = ?", gone)
+    if poll.secret:
+        conn.executemany(
+            "INSERT INTO poll_ballots (poll_id, voter_key, position, stakeholder) VALUES (?, ?, ?, ?)",
+            [
+                (poll.id, voter, position, groups.get(user_id))
+                for voter, (user_id, _) in written.items()
+                for position in sorted(held[voter])
+            ],
+        )
+    else:
+        conn.executemany(
+            "INSERT INTO poll_votes (poll_id, user_id, position, stakeholder, voted_at) VALUES (?, ?, ?, ?, ?)",
+            [
+                (poll.id, voter, position, groups.get(user_id), at)
+                for voter, (user_id, at) in written.items()
+                for position in sorted(held[voter])
+            ],
+        )
+    return outcomes
+
+
+_CHUNK = 500  # values bound per `IN (...)`, well under SQLite's limit on variables
+
+
+def _read_in(
+    conn: sqlite3.Connection, sql: str, params: tuple[object, ...], values: Collection[object]
+) -> Iterator[tuple[Any, Any]]:
+    """The rows of `sql ... IN (values)` (the statement ends with IN), a chunk of values at a time."""
+    ordered = list(values)
+    for start in range(0, len(ordered), _CHUNK):
+        chunk = ordered[start : start + _CHUNK]
+        yield from conn.execute(f"{sql} ({','.join('?' * len(chunk))})", (*params, *chunk))
 
 
 def _poll_and_seed(batch: Batch, poll_id: int) -> tuple[PollInfo | None, BallotSeed | None]:

@@ -10,6 +10,7 @@ import aiosqlite
 from bot.core.models import HistoryEntry, Position, PositionChange, Profile
 from bot.store.base import StoreBase
 from bot.store.dbtime import from_db_time, to_db_time
+from bot.store.interface import PositionKey
 from bot.store.visibility import hidden_as_of, moment_params
 
 _POSITION_COLUMNS = """
@@ -30,6 +31,17 @@ def _theme_filter(guild_id: int, theme: str, stance: str | None) -> tuple[str, t
     if stance is None:
         return "p.guild_id = ? AND p.theme = ?", (guild_id, theme)
     return "p.guild_id = ? AND p.theme = ? AND p.stance = ?", (guild_id, theme, stance)
+
+
+def _page_sql(where: str, keyset: str) -> str:
+    return f"""
+        SELECT {_SHOWN_POSITION_COLUMNS}
+        FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
+        LEFT JOIN statements s ON s.id = p.statement_id
+        WHERE {where} {keyset}
+        ORDER BY p.updated_at DESC, p.user_id
+        LIMIT ?
+    """
 
 
 def _position(row: sqlite3.Row) -> Position:
@@ -172,25 +184,42 @@ class PositionQueries(StoreBase):
         return await self._write(lambda batch: _withdraw(batch.conn, guild_id, theme, user_id, at))
 
     async def list_positions(
-        self, guild_id: int, theme: str, stance: str | None = None, *, limit: int | None = None, offset: int = 0
+        self,
+        guild_id: int,
+        theme: str,
+        stance: str | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        after: PositionKey | None = None,
     ) -> list[Position]:
-        """Current positions on a theme, newest first, each with its author's current profile.
+        """Current positions on a theme, newest first (ties by user id), each with its author's current profile.
 
-        `limit`/`offset` read one page only: browsing a large forum never loads every rationale.
+        One page only with `limit`, found by keyset in the (guild, theme[, stance], newest first, user) index:
+        from the row after `after` (the last row of the page before), or from the `offset`-th row, whose key is
+        read from that index alone. Both statements run in one read transaction (one moment, one hop).
         """
         where, params = _theme_filter(guild_id, theme, stance)
-        rows = await self._read_all(
-            f"""
-            SELECT {_SHOWN_POSITION_COLUMNS}
-            FROM positions p LEFT JOIN profiles f ON f.guild_id = p.guild_id AND f.user_id = p.user_id
-            LEFT JOIN statements s ON s.id = p.statement_id
-            WHERE {where}
-            ORDER BY p.updated_at DESC, p.user_id
-            LIMIT ? OFFSET ?
-            """,
-            (*params, -1 if limit is None else limit, offset),
-        )
-        return [_position(row) for row in rows]
+        count = -1 if limit is None else limit
+
+        def read(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+            if after is not None:
+                start, inclusive = (to_db_time(after.updated_at), after.user_id), False
+            elif offset:
+                found = conn.execute(
+                    f"SELECT p.updated_at, p.user_id FROM positions p WHERE {where} "
+                    f"ORDER BY p.updated_at DESC, p.user_id LIMIT 1 OFFSET ?",
+                    (*params, offset),
+                ).fetchall()
+                if not found:
+                    return []
+                start, inclusive = (found[0][0], found[0][1]), True
+            else:
+                return conn.execute(_page_sql(where, ""), (*params, count)).fetchall()
+            keyset = f"AND p.updated_at <= ? AND (p.updated_at < ? OR p.user_id {'>=' if inclusive else '>'} ?)"
+            return conn.execute(_page_sql(where, keyset), (*params, start[0], start[0], start[1], count)).fetchall()
+
+        return [_position(row) for row in await self._read_consistent(read)]
 
     async def count_participants(self, guild_id: int, theme: str, stance: str | None = None) -> int:
         """How many hold a position on the theme (with that stance, when given)."""

@@ -200,3 +200,78 @@ async def test_the_ballot_nonce_migration_keeps_an_open_secret_polls_salt(tmp_pa
         assert await store.poll_ballot_seed(poll.id) is None
     finally:
         await store.close()
+
+
+async def test_the_store_refreshes_statistics_so_a_members_rows_are_found_by_index(db_path):
+    """Statistics taken while the tables were empty (or never) are refreshed at open: the planner then
+    searches a member's rows by their (guild_id, user_id) indexes, whatever the size of the forum."""
+    import sqlite3 as plain
+    from contextlib import closing
+
+    from bot.settings import DatabaseSettings
+    from bot.store import open_store
+
+    await (await open_store(DatabaseSettings(path=db_path))).close()
+    with closing(plain.connect(db_path)) as db:
+        db.execute("DELETE FROM sqlite_stat1")
+        db.executemany(
+            "INSERT INTO statements (guild_id, number, theme, author_id, text, created_at) "
+            "VALUES (1, ?, 'gaps', ?, ?, 'x')",
+            [(n, n % 500, f"t{n}") for n in range(1, 3001)],
+        )
+        db.commit()
+    store = await open_store(DatabaseSettings(path=db_path))
+    await store.close()
+    with closing(plain.connect(db_path)) as db:
+        analysed = {row[0] for row in db.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'statements'")}
+        plan = " ".join(
+            row[3]
+            for row in db.execute("EXPLAIN QUERY PLAN SELECT id FROM statements WHERE guild_id = 1 AND author_id = 7")
+        )
+    assert "statements_by_author" in analysed
+    assert "USING INDEX statements_by_author" in plan or "USING COVERING INDEX statements_by_author" in plan
+
+
+async def test_pages_across_ties_are_the_pages_of_one_sorted_list_by_offset_or_by_key(store):
+    """Many positions share a moment (a burst): the order is newest first, ties by user id, and every page,
+    read by its offset or from the last row of the page before, is that order's slice, with and without a
+    stance, whatever the page size."""
+    from bot.store import PositionKey
+
+    moments = [T0 + timedelta(minutes=minute) for minute in (0, 0, 1, 1, 1, 1, 2, 3, 3, 3, 3, 3, 3)]
+    users = [40, 7, 33, 2, 18, 5, 11, 29, 3, 14, 1, 21, 8]
+    for user, moment in zip(users, moments, strict=True):
+        stance = "some" if user % 2 else "none"
+        await store.record_position(GUILD, "gaps", user, f"u{user}", stance, f"why {user}", moment)
+    await store.record_position(OTHER, "gaps", 99, "elsewhere", "some", None, T0 + timedelta(minutes=3))
+    by_moment = sorted(zip(moments, users, strict=True), key=lambda pair: (-pair[0].timestamp(), pair[1]))
+    for stance in (None, "some", "none"):
+        expected = [user for _, user in by_moment if stance is None or ("some" if user % 2 else "none") == stance]
+        assert [p.user_id for p in await store.list_positions(GUILD, "gaps", stance)] == expected
+        for size in (1, 2, 3, 5):
+            by_offset = [
+                [p.user_id for p in await store.list_positions(GUILD, "gaps", stance, limit=size, offset=start)]
+                for start in range(0, len(expected) + size, size)
+            ]
+            assert by_offset == [expected[start : start + size] for start in range(0, len(expected) + size, size)]
+            by_key, after = [], None
+            while page := await store.list_positions(GUILD, "gaps", stance, limit=size, after=after):
+                by_key.append([p.user_id for p in page])
+                after = PositionKey.of(page[-1])
+            assert by_key == [expected[start : start + size] for start in range(0, len(expected), size)]
+
+
+async def test_the_positions_browser_reads_its_order_from_an_index(db_path, store):
+    """No sort of the whole theme, with or without a stance (EXPLAIN QUERY PLAN of the page's statements)."""
+    from bot.store.positions import _page_sql, _theme_filter
+
+    for stance in (None, "some"):
+        where, params = _theme_filter(GUILD, "gaps", stance)
+        for keyset, extra in (
+            ("", ()),
+            ("AND p.updated_at <= ? AND (p.updated_at < ? OR p.user_id > ?)", ("x", "x", 1)),
+        ):
+            plan = " | ".join(
+                row[3] for row in db_rows(db_path, f"EXPLAIN QUERY PLAN {_page_sql(where, keyset)}", *params, *extra, 5)
+            )
+            assert "TEMP B-TREE" not in plan and "positions_newest" in plan, plan
