@@ -7,6 +7,7 @@ the append-only history as of the digest's time, never from a copy.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,8 +18,9 @@ from bot.core.consensus import Argument, CommonGround, GroupSplit, StatementVote
 from bot.core.history import Shift, positions_as_of, shift_table
 from bot.core.models import Attribution, Author, HistoryEntry, Profile
 from bot.core.polls import ClosedPoll
+from bot.core.privacy import group_sizes, named_group, protect_pairs, shown_groups, threshold, visible_bridges
 from bot.core.schedule import DigestKind, DigestPlan
-from bot.core.tally import GroupTally, count_stances, tally
+from bot.core.tally import GroupTally, StanceCount, count_stances, tally_counts
 from bot.forum import REGIONS, UNDECLARED
 
 if TYPE_CHECKING:
@@ -95,13 +97,16 @@ class ThemeDigest:
     stances: tuple[StanceSummary, ...]
     by_stakeholder: tuple[GroupTally, ...]
     by_region: tuple[GroupTally, ...]
-    missing_stakeholders: tuple[str, ...]  # keys of the expected groups with no position yet
+    missing_stakeholders: tuple[str, ...]  # keys of the expected groups with nobody's position yet
     missing_regions: tuple[str, ...]
     quotes: tuple[StanceQuotes, ...]
     shift: Shift | None
     stance_labels: Mapping[str, str]
     common_ground: tuple[CommonGround, ...] = ()
     divides: tuple[GroupSplit, ...] = ()
+    without_profile: int = 0  # participants who gave no stakeholder group (counted as undeclared)
+    without_region: int = 0  # and no region
+    before: tuple[StanceCount, ...] | None = None  # after the session: the stances where its shift starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,13 +155,23 @@ def shift_origin(
     return None, None
 
 
-def build_digest(settings: Settings, source: DigestSource, kind: DigestKind, as_of: datetime) -> Digest:
+def build_digest(
+    settings: Settings,
+    source: DigestSource,
+    kind: DigestKind,
+    as_of: datetime,
+    *,
+    quotes: int | None = QUOTES_PER_STANCE,
+) -> Digest:
     """The digest of `kind` as of `as_of`, compared with the previous digest (and, after the
-    session, with the before-session digest)."""
+    session, with the before-session digest). `quotes` rationales per stance are quoted; None: every
+    current rationale (the full offline report)."""
     plan = DigestPlan.from_settings(settings)
     previous_at = previous_digest_at(source.posted, as_of)
     shift_from, basis = shift_origin(source.posted, plan, as_of) if kind == DigestKind.AFTER else (None, None)
-    themes = tuple(_theme_digest(settings, theme, source, as_of, previous_at, shift_from) for theme in settings.themes)
+    themes = tuple(
+        _theme_digest(settings, theme, source, as_of, previous_at, shift_from, quotes) for theme in settings.themes
+    )
     polls = tuple(
         sorted(
             (p for p in source.polls if p.closed_at <= as_of and (previous_at is None or p.closed_at > previous_at)),
@@ -184,6 +199,7 @@ def _theme_digest(
     as_of: datetime,
     previous_at: datetime | None,
     shift_from: datetime | None,
+    limit: int | None = QUOTES_PER_STANCE,
 ) -> ThemeDigest:
     entries = source.histories.get(theme.slug, ())
     current = positions_as_of(entries, as_of)
@@ -194,14 +210,23 @@ def _theme_digest(
     }
     votes = {item.number: item for item in source.votes.get(theme.slug, ()) if item.number in arguments}
     groups = settings.profiles.expected_stakeholders
-    common, split = bridges(arguments, list(votes.values()), groups, common_limit=COMMON_GROUND, divide_limit=DIVIDES)
     options = [(stance.key, stance.label) for stance in theme.stances]
-    by_stakeholder = tally(
-        ((e.stance or "", _profile_field(source, u, "stakeholder")) for u, e in current.items()), options
+    known = {key for key, _ in options}
+    # Chatham House: groups (and regions) too small to name are merged into "Other" (bot/core/privacy.py).
+    smallest = threshold(settings.privacy.attribution, settings.privacy.min_group)
+    stakeholder_pairs = [
+        (e.stance or "", _profile_field(source, u, "stakeholder")) for u, e in current.items() if e.stance in known
+    ]
+    region_pairs = [
+        (e.stance or "", _profile_field(source, u, "region")) for u, e in current.items() if e.stance in known
+    ]
+    stakeholder_sizes, region_sizes = group_sizes(Counter(stakeholder_pairs)), group_sizes(Counter(region_pairs))
+    shown = None if smallest <= 1 else shown_groups(stakeholder_sizes, smallest)
+    common, split = visible_bridges(
+        *bridges(arguments, list(votes.values()), groups, common_limit=COMMON_GROUND, divide_limit=DIVIDES), shown
     )
-    by_region = tally(
-        ((e.stance or "", _profile_field(source, u, "region")) for u, e in current.items()), options, tuple(REGIONS)
-    )
+    by_stakeholder = tally_counts(protect_pairs(stakeholder_pairs, smallest), options)
+    by_region = tally_counts(protect_pairs(region_pairs, smallest), options, tuple(REGIONS))
     earlier: dict[str, int] | None = None
     if previous_at is not None:
         then = positions_as_of(entries, previous_at).values()
@@ -221,13 +246,18 @@ def _theme_digest(
         stances=stances,
         by_stakeholder=by_stakeholder.groups,
         by_region=by_region.groups,
-        missing_stakeholders=_missing(settings.profiles.expected_stakeholders, by_stakeholder.groups),
-        missing_regions=_missing(settings.profiles.expected_regions, by_region.groups),
-        quotes=tuple(_quotes(settings, theme, source, current, votes)),
+        missing_stakeholders=_missing(settings.profiles.expected_stakeholders, stakeholder_sizes),
+        missing_regions=_missing(settings.profiles.expected_regions, region_sizes),
+        quotes=tuple(_quotes(settings, theme, source, current, votes, shown, limit)),
         shift=None if shift_from is None else shift_table(entries, shift_from, as_of, [key for key, _ in options]),
         stance_labels=dict(options),
         common_ground=tuple(common),
         divides=tuple(split),
+        before=None
+        if shift_from is None
+        else count_stances((e.stance or "" for e in positions_as_of(entries, shift_from).values()), options),
+        without_profile=stakeholder_sizes.get(UNDECLARED, 0),
+        without_region=region_sizes.get(UNDECLARED, 0),
     )
 
 
@@ -236,9 +266,9 @@ def _profile_field(source: DigestSource, user_id: int, name: str) -> str | None:
     return getattr(profile, name) if profile is not None else None
 
 
-def _missing(expected: Sequence[str], groups: Sequence[GroupTally]) -> tuple[str, ...]:
-    present = {group.group for group in groups if group.total}
-    return tuple(key for key in expected if key not in present)
+def _missing(expected: Sequence[str], sizes: Mapping[str, int]) -> tuple[str, ...]:
+    """The expected groups nobody with a position belongs to (a small group is present: it is never listed)."""
+    return tuple(key for key in expected if not sizes.get(key))
 
 
 def _quotes(
@@ -247,12 +277,15 @@ def _quotes(
     source: DigestSource,
     current: Mapping[int, HistoryEntry],
     votes: Mapping[int, StatementVotes],
+    shown: frozenset[str] | None,
+    limit: int | None = QUOTES_PER_STANCE,
 ) -> list[StanceQuotes]:
     """Per stance, the representative rationales: those the stakeholder groups agree with most (highest
     group-informed consensus), the newest first among equals (as all are before anyone reacted).
 
     Near-identical texts (the same words once case, punctuation and an "I changed my mind" preface
-    are ignored) are quoted once: three slots are too few to spend two on the same argument.
+    are ignored) are quoted once: three slots are too few to spend two on the same argument. With no
+    `limit` (the full report) every current rationale is listed, near-identical ones too.
     """
     named = settings.privacy.attribution == Attribution.NAMED
     groups = settings.profiles.expected_stakeholders
@@ -270,10 +303,10 @@ def _quotes(
         chosen: dict[str, Quote] = {}
         for user, entry in with_reason:
             text = entry.rationale or ""
-            same = same_words(text) or text
+            same = (same_words(text) or text) if limit is not None else str(user)
             if same not in chosen:
-                chosen[same] = Quote(text, _author(source, user, named), entry.at, entry.statement)
-                if len(chosen) == QUOTES_PER_STANCE:
+                chosen[same] = Quote(text, _author(source, user, named, shown), entry.at, entry.statement)
+                if len(chosen) == limit:
                     break
         if chosen:
             quotes = tuple(chosen.values())
@@ -281,7 +314,8 @@ def _quotes(
     return found
 
 
-def _author(source: DigestSource, user_id: int, named: bool) -> Author:
-    """Chatham House: the stakeholder group only; named: the name too (None when it is not known)."""
-    group = _profile_field(source, user_id, "stakeholder") or UNDECLARED
+def _author(source: DigestSource, user_id: int, named: bool, shown: frozenset[str] | None) -> Author:
+    """Chatham House: the stakeholder group only, when the theme has enough of its members to name it
+    (else "a participant"); named: the name too (None when it is not known)."""
+    group = named_group(_profile_field(source, user_id, "stakeholder"), shown)
     return Author(group, source.names.get(user_id) if named else None)

@@ -114,7 +114,7 @@ async def test_the_big_digest_is_accepted_by_the_server(world, settings):
 
 
 def test_a_rationale_written_over_several_lines_stays_inside_its_quote():
-    settings = Settings.load(None)
+    settings = Settings.load(None, privacy={"min_group": 1})  # the one author's group may be named
     theme = settings.themes[0]
     text = "First line,\n\nsecond line\n# not a heading\n- nor a list"
     entry = HistoryEntry(1, T0, theme.stances[0].key, text)
