@@ -24,7 +24,7 @@ from bot.context import Context
 from bot.core.digest import Digest, build_digest
 from bot.core.schedule import DeliveryError, DigestKind, DigestPlan, RunState, RunStatus, decide, next_wake
 from bot.interactions import DISCORD_FAILURES, failure_kind, failure_text, retry_safe_nonce
-from bot.render.charts import digest_chart_png
+from bot.render.charts import theme_charts
 from bot.render.discord.digests import DigestPart, continued_elsewhere, digest_parts
 from bot.scheduling import retry_delay
 
@@ -94,11 +94,12 @@ class DigestDelivery:
         source = await self.ctx.store.digest_source(guild_id, slugs, as_of)
         return build_digest(self.ctx.settings, source, kind, as_of)
 
-    async def render(self, digest: Digest, *, chart: bool = True, preview: bool = False) -> list[DigestPart]:
-        png = await asyncio.to_thread(digest_chart_png, digest) if chart else None
+    async def render(self, digest: Digest, *, preview: bool = False) -> list[DigestPart]:
+        """Every part with its themes' charts (drawn again when a post resumes: any part may carry one)."""
+        charts = await asyncio.to_thread(theme_charts, digest)
         if preview:
-            return digest_parts(digest, png, preview=True, session_ends=self.ctx.settings.session.ends_at)
-        return digest_parts(digest, png)
+            return digest_parts(digest, charts, preview=True, session_ends=self.ctx.settings.session.ends_at)
+        return digest_parts(digest, charts)
 
     async def deliver(
         self, guild_id: int, kind: DigestKind, due_at: datetime, now: datetime, *, manual: bool = False
@@ -147,7 +148,7 @@ class DigestDelivery:
         if channel_id is None or channel is None:
             return await self._failed(run, DeliveryError.CHANNEL, f"digest channel {channel_id} not found", now)
         digest = await self.build(guild_id, run.kind, run.snapshot_at or now)
-        parts = await self.render(digest, chart=run.parts_sent == 0)
+        parts = await self.render(digest)
         if run.parts_sent == 0 or moved:
             await store.start_digest_parts(run.id, channel_id, len(parts))
         sent = run.parts_sent
