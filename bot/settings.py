@@ -124,6 +124,9 @@ class SessionSettings(_Section):
 
 class PrivacySettings(_Section):
     attribution: Attribution = Attribution.CHATHAM_HOUSE
+    # Under the Chatham House rule, a group (or region) with fewer participants in a theme is merged into
+    # "Other" and never named (bot/core/privacy.py); polls merge groups with fewer voters whatever the rule.
+    min_group: Integer = Field(default=3, ge=1)
 
 
 class ProfileSettings(_Section):

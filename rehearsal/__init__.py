@@ -49,7 +49,7 @@ def default_chapters(roster: tuple[Participant, ...] = ROSTER) -> list[Chapter]:
     positions = PositionsChapter(roster)
     digests = DigestsChapter()
     discussion = DiscussionChapter(lambda: positions.moves, digests, roster)
-    tallies = TallyChapter(positions.expected)
+    tallies = TallyChapter(positions.expected, digests)
     return [positions, PollsChapter(roster), discussion, digests, tallies]
 
 

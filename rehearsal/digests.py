@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 from bot.core.digest import Digest, DigestRequest, build_digest
 from bot.core.schedule import DigestPlan, RunState, RunStatus
 from bot.i18n import language
+from bot.render.charts import digest_chart_png
 from bot.render.digest_wording import joined_label, shift_label, withdrew_label
-from bot.render.discord.digests import digest_parts
+from bot.render.discord.digests import chart_file, digest_parts
 from bot.render.report.html_page import digest_html
 from bot.render.report.markdown import digest_markdown
 from bot.render.wording import digest_title, shift_basis
@@ -166,15 +167,19 @@ class DigestsChapter:
             rebuilt = [_shape(part.embeds) for part in digest_parts(digest)]
         if any(message is None for message in posted) or rebuilt != [_shape(m.embeds) for m in posted if m]:
             raise DemoError(f"the {run.kind} digest due {run.due_at} built from the store is not the one posted")
-        first = posted[0]
-        if first is None or not first.attachments:
-            raise DemoError(f"the {run.kind} digest's first message has no chart")
+        attached = [item for message in posted if message for item in message.attachments]
+        charted = [chart_file(theme.slug) for theme in digest.themes if theme.participants or theme.before]
+        if sorted(item.filename for item in attached) != sorted(charted):
+            raise DemoError(f"the {run.kind} digest attached {[a.filename for a in attached]}, not one chart per theme")
         stem = f"{rehearsal.calendar.local(run.due_at):%Y-%m-%d}-{run.kind}"
         chart, markdown, html = f"{CHARTS_DIR}/{stem}.png", f"{DIGESTS_DIR}/{stem}.md", f"{DIGESTS_DIR}/{stem}.html"
-        png = await first.attachments[0].read()  # the chart the bot attached (bot/render/charts.py), as posted
-        for folder in (CHARTS_DIR, DIGESTS_DIR):
+        with language(settings.digest_language):
+            png = digest_chart_png(digest)  # the offline reports' figure, one panel per theme
+        for folder in (CHARTS_DIR, DIGESTS_DIR, f"{CHARTS_DIR}/{stem}"):
             (rehearsal.out_dir / folder).mkdir(exist_ok=True)
         (rehearsal.out_dir / chart).write_bytes(png)
+        for item in attached:  # each theme's chart as the bot attached it in Discord
+            (rehearsal.out_dir / CHARTS_DIR / stem / item.filename).write_bytes(await item.read())
         with language(settings.digest_language):
             (rehearsal.out_dir / markdown).write_text(digest_markdown(digest, f"../{chart}"), encoding="utf-8")
             (rehearsal.out_dir / html).write_text(digest_html(digest, png), encoding="utf-8")
@@ -199,8 +204,9 @@ class DigestsChapter:
             "the discussion opened. From then on the bot's scheduler posted every digest at its time, and only "
             "once: the store holds one record per digest and the channel holds exactly the messages recorded. "
             "As each digest was posted, the rehearsal wrote it here as Markdown and HTML, built by the same core "
-            "from the same store data (and checked against the messages in the channel), with the chart the bot "
-            "attached.",
+            "from the same store data (and checked against the messages in the channel), with the reports' chart "
+            "(one panel per theme); the charts the bot attached in Discord, one per theme, are in "
+            f"`{CHARTS_DIR}/<digest>/`.",
             "",
             "| Digest | Due and posted (Baku) | Messages in Discord | Polls reported | Files |",
             "| --- | --- | ---: | --- | --- |",

@@ -16,19 +16,29 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import partial
 from random import Random
 from typing import TYPE_CHECKING
 
 from bot.core.consensus import CommonGround, GroupSplit, Reaction
 from bot.core.digest import COMMON_GROUND, DIVIDES
+from bot.core.privacy import threshold
 from bot.render.discord.common import escape
 from bot.render.discord.discuss import bridges_embeds, reaction_label
 from bot.render.wording import group_label
 from cogs.themes import ThemeCog
 from cogs.themes._cog import BRIDGES_SHOWN, DIVIDES_SHOWN
 from rehearsal.digests import DigestsChapter, WrittenDigest
-from rehearsal.reactions import Discussion, Session, bridging, plan_discussion, reacted_before, standing
+from rehearsal.reactions import (
+    Discussion,
+    Session,
+    bridging,
+    nameable,
+    plan_discussion,
+    reacted_before,
+    standing,
+)
 from rehearsal.record import quoted, short_time
 from rehearsal.rehearsal import DemoError, Step
 from rehearsal.roster import ROSTER, Participant
@@ -160,6 +170,7 @@ class DiscussionChapter:
                 groups,
                 common_limit=BRIDGES_SHOWN,
                 divide_limit=DIVIDES_SHOWN,
+                shown=self._nameable(rehearsal, theme.slug, rehearsal.now()),
             )
             reacted = reacted_before(self.plan, theme.slug, rehearsal.now())
             expected = bridges_embeds(theme, common, split, reacted=reacted)
@@ -217,6 +228,7 @@ class DiscussionChapter:
             groups,
             common_limit=BRIDGES_SHOWN,
             divide_limit=DIVIDES_SHOWN,
+            shown=self._nameable(rehearsal, self.plan.featured, rehearsal.calendar.closes),
         )
         wide, title = bridging(common), rehearsal.theme(self.plan.featured).title
         if not wide or not split:
@@ -228,6 +240,12 @@ class DiscussionChapter:
             f"{group_label(divide.divide.low.group)}"
         )
 
+    def _nameable(self, rehearsal: Rehearsal, slug: str, moment: datetime) -> frozenset[str] | None:
+        """The groups the bot may name on a theme at `moment` (None: all, under named attribution)."""
+        privacy = rehearsal.settings.privacy
+        smallest = threshold(privacy.attribution, privacy.min_group)
+        return None if smallest <= 1 else nameable(self.moves(), slug, moment, smallest)
+
     def _check_digests(self, rehearsal: Rehearsal) -> list[WrittenDigest]:
         """Each posted digest's common ground and divides are the script's at its moment; the before and after
         digests show both sections."""
@@ -236,7 +254,13 @@ class DiscussionChapter:
             moment = item.run.snapshot_at or item.run.due_at
             for theme in item.digest.themes:
                 common, split = standing(
-                    self.plan, theme.slug, moment, groups, common_limit=COMMON_GROUND, divide_limit=DIVIDES
+                    self.plan,
+                    theme.slug,
+                    moment,
+                    groups,
+                    common_limit=COMMON_GROUND,
+                    divide_limit=DIVIDES,
+                    shown=self._nameable(rehearsal, theme.slug, moment),
                 )
                 if _numbers(theme.common_ground, theme.divides) != _numbers(common, split) or [
                     c.consensus.reacted for c in theme.common_ground

@@ -157,10 +157,15 @@ class PollsChapter:
             self.outcomes.append(await self._check(spec, rehearsal))
         section = Section("Polls")
         clicks = len(self.clicks)
-        voters = len({(click.poll, click.who.handle) for click in self.clicks})
+        people = len({click.who.handle for click in self.clicks})  # distinct people, whichever polls they voted in
+        per_poll = ", ".join(
+            f"{len({c.who.handle for c in self.clicks if c.poll == spec.number})} on poll #{spec.number}"
+            for spec in self.specs
+        )
         section.body += [
             f"The facilitator ran {len(self.specs)} polls with `/poll create`. Participants voted by clicking the "
-            f"poll's buttons ({clicks} clicks by {voters} voters, changes of mind and a retraction included). The "
+            f"poll's buttons ({clicks} clicks by {people} people: {per_poll}; changes of mind and a retraction "
+            "included). The "
             "bot posted a closing-soon notice before each deadline and closed each poll by itself at its deadline "
             "(its scheduled work, `bot.tick()`); the results below are the ones it posted in reply to the poll, "
             "checked against the votes the script cast.",

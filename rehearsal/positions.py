@@ -41,11 +41,13 @@ class PositionsChapter:
 
     async def finish(self, rehearsal: Rehearsal) -> None:
         counts = {kind: sum(move.kind == kind for move in self.moves) for kind in ("position", "change", "withdraw")}
-        modal = sum(move.via_modal or move.rationale is None for move in self.moves if move.kind != "profile")
+        commands = [move for move in self.moves if move.kind in ("position", "change")]  # withdrawals: no form
+        modal = sum(move.via_modal or move.rationale is None for move in commands)
         rehearsal.summary.extend(
             [
                 f"{len(self.roster)} participants set their profile and took {counts['position']} positions "
-                f"({modal} of all position commands went through the rationale form)",
+                f"({modal} of the {len(commands)} position commands, changes of mind included, went through the "
+                "rationale form)",
                 f"{counts['change']} changes of mind, {counts['withdraw']} withdrawals",
             ]
         )

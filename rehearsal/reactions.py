@@ -33,6 +33,8 @@ from bot.core.consensus import (
     Votes,
     bridges,
 )
+from bot.core.privacy import shown_groups, visible_bridges
+from bot.forum import STAKEHOLDERS, UNDECLARED
 from rehearsal.roster import Camp, Participant
 from rehearsal.script import PREFERRED, THEMES, UNDECIDED, Move, moment_between, waking
 from rehearsal.timeline import Calendar
@@ -45,6 +47,7 @@ AFTER_FROM, AFTER_TO = timedelta(hours=1), timedelta(hours=20)  # after it: ends
 OFFSET = timedelta(seconds=30)
 SECOND_THOUGHTS = 0.1  # share of reactions where the reader is more doubtful or more generous than their rule
 BRIDGING_GROUPS = 4  # the featured theme has an argument that this many groups agree with
+FEATURED_MIN_GROUP = 3  # privacy.min_group's default: the featured theme's groups are at least this big
 #: A reaction on second thought: doubt where they would agree, a hearing where they would disagree or pass.
 SECOND_THOUGHT = {Reaction.AGREE: Reaction.PASS, Reaction.DISAGREE: Reaction.PASS, Reaction.PASS: Reaction.AGREE}
 
@@ -145,15 +148,16 @@ def plan_discussion(
     after = (calendar.ends_at + AFTER_FROM, calendar.ends_at + AFTER_TO)
     profiled = {move.who.handle: move.at for move in moves if move.kind == "profile"}
     ready = [person for person in roster if profiled.get(person.handle, before[0]) < before[0]]
-    featured = rng.choice(THEMES)
-    reform_side = _group_of(rng, ready, "reform", exclude="")
-    sides = (reform_side, _group_of(rng, ready, "keep", exclude=reform_side))
+    featured, named = _featured(rng, moves, before[0], calendar.closes)
+    nameable_ready = [person for person in ready if person.stakeholder in named]  # the groups the bot may name there
+    reform_side = _group_of(rng, nameable_ready, "reform", exclude="")
+    sides = (reform_side, _group_of(rng, nameable_ready, "keep", exclude=reform_side))
     first: list[tuple[str, Participant]] = []  # (theme, reader) before the session
     joining: list[tuple[str, Participant]] = []  # (theme, reader) first after it
     for theme in THEMES:
         if theme == featured:
             pairs = [*_pick(rng, ready, sides[0], "reform", 2), *_pick(rng, ready, sides[1], "keep", 2)]
-            third, fourth = _groups(rng, ready, exclude=set(sides), count=2)
+            third, fourth = _groups(rng, nameable_ready, exclude=set(sides), count=2)
             first += [(theme, person) for person in [*pairs, third]]
             joining.append((theme, fourth))
         else:
@@ -163,6 +167,21 @@ def plan_discussion(
     timed += [(_when(rng, person, after), theme, person, True) for theme, person in first]  # they come back
     sessions = _react(sorted(timed, key=lambda item: (item[0], item[1], item[2].handle)), statements, rng)
     return Discussion(statements, tuple(sessions), featured, sides)
+
+
+def _featured(rng: Random, moves: Sequence[Move], start: datetime, end: datetime) -> tuple[str, frozenset[str]]:
+    """The featured theme, and its stakeholder groups the Chatham House rule lets the bot name throughout the
+    discussion (checked every hour), so its divide and its four-group bridge can be shown: a theme with at
+    least four such groups."""
+    for theme in rng.sample(THEMES, len(THEMES)):
+        named = frozenset(STAKEHOLDERS)
+        moment = start
+        while moment <= end:
+            named &= nameable(moves, theme, moment, FEATURED_MIN_GROUP)
+            moment += timedelta(hours=1)
+        if len(named) >= BRIDGING_GROUPS:
+            return theme, named
+    raise ValueError("no theme has four stakeholder groups large enough to name for the whole discussion")
 
 
 def _group_of(rng: Random, people: Sequence[Participant], camp: Camp, exclude: str) -> str:
@@ -215,6 +234,22 @@ def _with_second_thoughts(rng: Random, planned: Reaction) -> Reaction:
     return SECOND_THOUGHT[planned] if rng.random() < SECOND_THOUGHTS else planned
 
 
+def nameable(moves: Sequence[Move], theme: str, moment: datetime, min_group: int) -> frozenset[str]:
+    """The stakeholder groups of `theme` the Chatham House rule lets the bot name at `moment` (bot/core/privacy.py),
+    from the script alone: who holds a position then, in the group their profile gives then (none: undeclared)."""
+    profiled = {move.who.handle for move in moves if move.kind == "profile" and move.at <= moment}
+    held: dict[str, Participant] = {}
+    for move in sorted(moves, key=lambda m: m.at):
+        if move.at > moment or move.theme != theme:
+            continue
+        if move.kind in ("position", "change"):
+            held[move.who.handle] = move.who
+        elif move.kind == "withdraw":
+            held.pop(move.who.handle, None)
+    sizes = Counter(person.stakeholder if handle in profiled else UNDECLARED for handle, person in held.items())
+    return shown_groups(sizes, min_group)
+
+
 def standing(
     discussion: Discussion,
     theme: str,
@@ -223,8 +258,10 @@ def standing(
     *,
     common_limit: int,
     divide_limit: int,
+    shown: frozenset[str] | None = None,
 ) -> tuple[list[CommonGround], list[GroupSplit]]:
-    """Common ground and divides on a theme just before `moment`, from the script alone (bot/core/consensus.py).
+    """Common ground and divides on a theme just before `moment`, from the script alone (bot/core/consensus.py),
+    with only the groups in `shown` named (None: every group; see `nameable`).
 
     Every reader has set their profile before their first session, so their group is their roster group.
     """
@@ -243,7 +280,8 @@ def standing(
         grouped = {group: _votes(reactions) for group, reactions in by_group.items()}
         overall = sum(grouped.values(), Votes())
         votes.append(StatementVotes(number, number, overall, grouped))
-    return bridges(arguments, votes, groups, common_limit=common_limit, divide_limit=divide_limit)
+    found = bridges(arguments, votes, groups, common_limit=common_limit, divide_limit=divide_limit)
+    return visible_bridges(*found, shown)
 
 
 def reacted_before(discussion: Discussion, theme: str, moment: datetime) -> bool:

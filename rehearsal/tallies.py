@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from random import Random
 from typing import TYPE_CHECKING
 
-from rehearsal.record import quoted
+from rehearsal.record import quoted, short_time
 from rehearsal.rehearsal import DemoError, Step, expect
 from rehearsal.timeline import Calendar, Section
 
 if TYPE_CHECKING:
     import discord
 
+    from rehearsal.digests import DigestsChapter
     from rehearsal.rehearsal import Rehearsal
 
 STANCE_LINE = re.compile(r"^(?P<label>.+): (?P<count>\d+) \((?P<pct>\d+)%\)$")
@@ -61,8 +62,11 @@ def stance_counts(description: str) -> dict[str, int]:
 class TallyChapter:
     name = "tallies"
 
-    def __init__(self, expected: Callable[[], dict[str, dict[str, str]]]) -> None:
+    def __init__(
+        self, expected: Callable[[], dict[str, dict[str, str]]], digests: DigestsChapter | None = None
+    ) -> None:
         self.expected = expected
+        self.digests = digests  # to say where the close differs from the after-session digest
         self.results: list[ThemeResult] = []
 
     def steps(self, calendar: Calendar, rng: Random) -> list[Step]:
@@ -102,6 +106,7 @@ class TallyChapter:
     async def finish(self, rehearsal: Rehearsal) -> None:
         expected = self.expected()
         tally_section = Section("Tallies at the close")
+        tally_section.body += self._after_digest_note(rehearsal)
         quote_section = Section("What participants wrote (one rationale per stance, as /<theme> positions shows it)")
         for result in self.results:
             holders = len(expected.get(result.slug, {}))
@@ -118,3 +123,25 @@ class TallyChapter:
         rehearsal.sections += [tally_section, quote_section]
         total = sum(len(by_handle) for by_handle in expected.values())
         rehearsal.summary.append(f"{total} positions held at the close; every tally matches the script")
+
+    def _after_digest_note(self, rehearsal: Rehearsal) -> list[str]:
+        """Where the tallies at the close differ from the after-session digest, which is not the end state."""
+        after = next(
+            (item for item in (self.digests.written if self.digests else []) if item.run.kind == "after"), None
+        )
+        if after is None:
+            return []
+        posted = short_time(rehearsal.calendar, after.run.due_at)
+        differ = []
+        for result in self.results:
+            theme = next(t for t in after.digest.themes if t.slug == result.slug)
+            then = {stance.label: stance.count for stance in theme.stances}
+            if then != result.stance_counts:
+                differ.append(f"{result.title} ({theme.participants} participants then, {result.participants} now)")
+        if not differ:
+            return [f"These are the tallies of the after-session digest of {posted} too: nothing moved since.", ""]
+        return [
+            f"The after-session digest of {posted} is not the end state: the discussion ran on until the close, and "
+            f"these tallies differ from it on {', '.join(differ)}.",
+            "",
+        ]

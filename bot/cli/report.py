@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.core.digest import Digest, DigestRequest, DigestSource, build_digest
+from bot.core.digest import QUOTES_PER_STANCE, Digest, DigestRequest, DigestSource, build_digest
 from bot.core.polis import PolisSource
 from bot.i18n import language
 from bot.languages import LANGUAGES
@@ -48,6 +48,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=_moment,
         default=None,
         help="report as of this ISO 8601 time with offset (default: now); for polis, the statements and reactions then",
+    )
+    report.add_argument(
+        "--full",
+        action="store_true",
+        help="list every current rationale (default: the digest's three per stance); markdown, html and json",
     )
     report.set_defaults(handler=run_report)
 
@@ -83,7 +88,7 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         if args.format == "polis":
             _write_polis(Path(args.out), settings, await store.polis_source(args.guild, slugs, as_of), args.guild)
             return 0
-        if args.format == "csv":  # the export is the whole history
+        if args.format == "csv" or args.full:  # the export is the whole history; --full, every rationale
             source = await store.digest_source(args.guild, slugs, as_of)
         else:
             request = DigestRequest.from_settings(settings, args.kind)
@@ -96,7 +101,7 @@ async def _report(settings: Settings, args: argparse.Namespace) -> int:
         if args.format == "csv":
             _write_csv(Path(args.out), settings, source, as_of)
             return 0
-        digest = build_digest(settings, source, args.kind, as_of)
+        digest = build_digest(settings, source, args.kind, as_of, quotes=None if args.full else QUOTES_PER_STANCE)
         _write(render(digest, args.format, Path(args.out) if args.out else None), args.out)
     return 0
 

@@ -7,10 +7,11 @@ the append-only history as of the digest's time, never from a copy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from bot.core.consensus import CommonGround, GroupSplit, StatementVotes
@@ -18,6 +19,7 @@ from bot.core.digest_facts import (
     COMMON_GROUND,
     DIVIDES,
     QUOTES_PER_STANCE,
+    Moves,
     Quote,
     StanceQuotes,
     ThemeFacts,
@@ -28,9 +30,10 @@ from bot.core.digest_facts import (
 from bot.core.history import Shift
 from bot.core.models import Attribution, HistoryEntry, Profile
 from bot.core.polls import ClosedPoll
+from bot.core.privacy import group_sizes, named_group, protect_counts, shown_groups, threshold, visible_bridges
 from bot.core.schedule import DigestKind, DigestPlan
-from bot.core.tally import GroupTally, tally_counts
-from bot.forum import REGIONS
+from bot.core.tally import GroupTally, StanceCount, count_stances, tally_counts
+from bot.forum import REGIONS, UNDECLARED
 
 if TYPE_CHECKING:
     from bot.settings import Settings, ThemeConfig
@@ -89,13 +92,16 @@ class ThemeDigest:
     stances: tuple[StanceSummary, ...]
     by_stakeholder: tuple[GroupTally, ...]
     by_region: tuple[GroupTally, ...]
-    missing_stakeholders: tuple[str, ...]  # keys of the expected groups with no position yet
+    missing_stakeholders: tuple[str, ...]  # keys of the expected groups with nobody's position yet
     missing_regions: tuple[str, ...]
     quotes: tuple[StanceQuotes, ...]
     shift: Shift | None
     stance_labels: Mapping[str, str]
     common_ground: tuple[CommonGround, ...] = ()
     divides: tuple[GroupSplit, ...] = ()
+    without_profile: int = 0  # participants who gave no stakeholder group (counted as undeclared)
+    without_region: int = 0  # and no region
+    before: tuple[StanceCount, ...] | None = None  # after the session: the stances where its shift starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,13 +175,23 @@ def shift_origin(
     return None, None
 
 
-def build_digest(settings: Settings, source: DigestSource, kind: DigestKind, as_of: datetime) -> Digest:
+def build_digest(
+    settings: Settings,
+    source: DigestSource,
+    kind: DigestKind,
+    as_of: datetime,
+    *,
+    quotes: int | None = QUOTES_PER_STANCE,
+) -> Digest:
     """The digest of `kind` as of `as_of`, compared with the previous digest (and, after the
-    session, with the before-session digest)."""
+    session, with the before-session digest). `quotes` rationales per stance are quoted; None: every
+    current rationale (the full offline report)."""
     plan = DigestPlan.from_settings(settings)
     previous_at = previous_digest_at(source.posted, as_of)
     shift_from, basis = shift_origin(source.posted, plan, as_of) if kind == DigestKind.AFTER else (None, None)
-    themes = tuple(_theme_digest(settings, theme, source, as_of, previous_at, shift_from) for theme in settings.themes)
+    themes = tuple(
+        _theme_digest(settings, theme, source, as_of, previous_at, shift_from, quotes) for theme in settings.themes
+    )
     polls = tuple(
         sorted(
             (p for p in source.polls if p.closed_at <= as_of and (previous_at is None or p.closed_at > previous_at)),
@@ -203,11 +219,20 @@ def _theme_digest(
     as_of: datetime,
     previous_at: datetime | None,
     shift_from: datetime | None,
+    limit: int | None = QUOTES_PER_STANCE,
 ) -> ThemeDigest:
     options = [(stance.key, stance.label) for stance in theme.stances]
-    facts = _facts(settings, theme, source, as_of, previous_at, shift_from)
-    by_stakeholder = tally_counts(_by_field(facts, 1), options)
-    by_region = tally_counts(_by_field(facts, 2), options, tuple(REGIONS))
+    known = {key for key, _ in options}
+    facts = _facts(settings, theme, source, as_of, previous_at, shift_from, limit)
+    # Chatham House: groups (and regions) too small to name are merged into "Other" (bot/core/privacy.py).
+    smallest = threshold(settings.privacy.attribution, settings.privacy.min_group)
+    stakeholder_counts = {pair: n for pair, n in _by_field(facts, 1).items() if pair[0] in known}
+    region_counts = {pair: n for pair, n in _by_field(facts, 2).items() if pair[0] in known}
+    stakeholder_sizes, region_sizes = group_sizes(stakeholder_counts), group_sizes(region_counts)
+    shown = None if smallest <= 1 else shown_groups(stakeholder_sizes, smallest)
+    common, split = visible_bridges(facts.common_ground, facts.divides, shown)
+    by_stakeholder = tally_counts(protect_counts(stakeholder_counts, smallest), options)
+    by_region = tally_counts(protect_counts(region_counts, smallest), options, tuple(REGIONS))
     earlier: dict[str, int] | None = None
     if previous_at is not None:
         then = earlier_counts(facts.moves)
@@ -227,15 +252,20 @@ def _theme_digest(
         stances=stances,
         by_stakeholder=by_stakeholder.groups,
         by_region=by_region.groups,
-        missing_stakeholders=_missing(settings.profiles.expected_stakeholders, by_stakeholder.groups),
-        missing_regions=_missing(settings.profiles.expected_regions, by_region.groups),
+        missing_stakeholders=_missing(settings.profiles.expected_stakeholders, stakeholder_sizes),
+        missing_regions=_missing(settings.profiles.expected_regions, region_sizes),
         quotes=tuple(
-            StanceQuotes(key, label, *facts.quotes[key]) for key, label in options if facts.quotes.get(key, ((), 0))[0]
+            StanceQuotes(key, label, _unnamed(facts.quotes[key][0], shown), facts.quotes[key][1])
+            for key, label in options
+            if facts.quotes.get(key, ((), 0))[0]
         ),
         shift=None if shift_from is None else shift_of(facts.moves, shift_from, as_of, [key for key, _ in options]),
         stance_labels=dict(options),
-        common_ground=facts.common_ground,
-        divides=facts.divides,
+        common_ground=tuple(common),
+        divides=tuple(split),
+        before=None if shift_from is None else count_stances(_origin_stances(facts.moves), options),
+        without_profile=stakeholder_sizes.get(UNDECLARED, 0),
+        without_region=region_sizes.get(UNDECLARED, 0),
     )
 
 
@@ -246,8 +276,10 @@ def _facts(
     as_of: datetime,
     previous_at: datetime | None,
     shift_from: datetime | None,
+    limit: int | None = QUOTES_PER_STANCE,
 ) -> ThemeFacts:
-    """The theme's facts as the store counted them, or replayed from its history."""
+    """The theme's facts as the store counted them, or replayed from its history (`limit` quotes per stance;
+    None, every current rationale: the store counts only what a digest shows, so the full report replays)."""
     if source.themes is not None:
         return source.themes.get(theme.slug) or ThemeFacts({}, {}, {})
     return replay_facts(
@@ -261,6 +293,7 @@ def _facts(
         votes=source.votes.get(theme.slug, ()),
         groups=settings.profiles.expected_stakeholders,
         named=settings.privacy.attribution == Attribution.NAMED,
+        limit=limit,
     )
 
 
@@ -273,6 +306,21 @@ def _by_field(facts: ThemeFacts, index: int) -> dict[tuple[str, str | None], int
     return found
 
 
-def _missing(expected: Sequence[str], groups: Sequence[GroupTally]) -> tuple[str, ...]:
-    present = {group.group for group in groups if group.total}
-    return tuple(key for key in expected if key not in present)
+def _missing(expected: Sequence[str], sizes: Mapping[str, int]) -> tuple[str, ...]:
+    """The expected groups nobody with a position belongs to (a small group is present: it is never listed)."""
+    return tuple(key for key in expected if not sizes.get(key))
+
+
+def _unnamed(quotes: Sequence[Quote], shown: frozenset[str] | None) -> tuple[Quote, ...]:
+    """Chatham House: an author's group is said only when the theme has enough of its members to name it
+    (else "a participant"); under named attribution (`shown` None) every group and name stays."""
+    return tuple(
+        replace(quote, author=replace(quote.author, group=named_group(quote.author.group, shown))) for quote in quotes
+    )
+
+
+def _origin_stances(moves: Moves) -> Iterator[str]:
+    """Each member's stance at the shift's start, one item per member (for the before-and-after chart)."""
+    for (_, was, _), count in moves.items():
+        if was is not None:
+            yield from repeat(was, count)

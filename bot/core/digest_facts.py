@@ -87,16 +87,20 @@ def agreement_of(votes: StatementVotes | None, groups: Sequence[str]) -> float:
     return consensus(votes, groups).gic if votes is not None else no_reactions_agreement(groups)
 
 
-def distinct_texts(ranked: Iterable[tuple[QuoteCandidate, str]]) -> list[tuple[QuoteCandidate, str]]:
-    """The first QUOTES_PER_STANCE of (candidate, text), best first, near-identical texts (the same words
-    once case, punctuation and an "I changed my mind" preface are ignored) taken once: three slots are
-    too few to spend two on the same argument."""
+def distinct_texts(
+    ranked: Iterable[tuple[QuoteCandidate, str]], limit: int | None = QUOTES_PER_STANCE
+) -> list[tuple[QuoteCandidate, str]]:
+    """The first `limit` of (candidate, text), best first, near-identical texts (the same words once case,
+    punctuation and an "I changed my mind" preface are ignored) taken once: three slots are too few to
+    spend two on the same argument. With no `limit` (the full offline report) every text is kept, in order."""
+    if limit is None:
+        return list(ranked)
     chosen: dict[str, tuple[QuoteCandidate, str]] = {}
     for candidate, text in ranked:
         same = same_words(text) or text
         if same not in chosen:
             chosen[same] = (candidate, text)
-            if len(chosen) == QUOTES_PER_STANCE:
+            if len(chosen) == limit:
                 break
     return list(chosen.values())
 
@@ -127,8 +131,10 @@ def replay_facts(
     votes: Sequence[StatementVotes],
     groups: Sequence[str],
     named: bool,
+    limit: int | None = QUOTES_PER_STANCE,
 ) -> ThemeFacts:
-    """The facts of one theme from its whole history (in recorded order, cut at `as_of`)."""
+    """The facts of one theme from its whole history (in recorded order, cut at `as_of`); `limit` quotes
+    per stance (None: every current rationale)."""
     current = positions_as_of(entries, as_of)
     counts: Counter[tuple[str, str | None, str | None]] = Counter()
     for user, entry in current.items():
@@ -159,7 +165,7 @@ def replay_facts(
                 item[0], agreement_of(shown.get(item[0].number) if item[0].number is not None else None, groups)
             )
         )
-        chosen = quotes_of(distinct_texts(with_reason), author)
+        chosen = quotes_of(distinct_texts(with_reason, limit), author)
         if chosen:
             quotes[stance] = (chosen, len(with_reason) - len(chosen))
     return ThemeFacts(dict(counts), dict(moves), quotes, tuple(common), tuple(split))

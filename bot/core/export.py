@@ -5,10 +5,15 @@ profiles read as of the export's moment; the CSV writer (`bot/render/report/csv_
 formats them. A participant appears as a pseudonym (P0001, P0002, ...) numbered by first
 appearance in the server's history, the same in every row, so a person's changes can be followed
 without their identity; their name is kept only under named attribution.
+
+Under the Chatham House rule the groups obey bot/core/privacy.py: since a pseudonym links a person's
+rows across themes, a participant's stakeholder group (or region) is written only when it may be named
+in every theme they hold a position on as of the export, and is "other" otherwise.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -17,6 +22,7 @@ from typing import TYPE_CHECKING
 from bot.core.digest import DigestSource
 from bot.core.history import positions_as_of
 from bot.core.models import Attribution
+from bot.core.privacy import OTHER, group_sizes, shown_groups, threshold
 from bot.forum import UNDECLARED
 
 if TYPE_CHECKING:
@@ -88,24 +94,53 @@ def change_kind(before: str | None, stance: str | None) -> ChangeKind:
     return ChangeKind.RESTATED if before == stance else ChangeKind.CHANGED
 
 
-def participants(settings: Settings, source: DigestSource) -> dict[int, Participant]:
-    """Everyone in the history, by user id."""
+def participants(settings: Settings, source: DigestSource, as_of: datetime | None = None) -> dict[int, Participant]:
+    """Everyone in the history, by user id, their groups as far as the privacy rule lets them be said."""
     named = settings.privacy.attribution == Attribution.NAMED
+    nameable = _nameable(settings, source, as_of)
     found: dict[int, Participant] = {}
     for user, pseudonym in pseudonyms(source).items():
         profile = source.profiles.get(user)
+        stakeholder = profile.stakeholder if profile else UNDECLARED
+        region = profile.region if profile else None
+        if nameable is not None:
+            stakeholder = stakeholder if (user, "stakeholder") in nameable else OTHER
+            region = region if region is None or (user, "region") in nameable else OTHER
         found[user] = Participant(
             pseudonym=pseudonym,
             display_name=source.names.get(user, "") if named else None,
-            stakeholder=profile.stakeholder if profile else UNDECLARED,
-            region=profile.region if profile else None,
+            stakeholder=stakeholder,
+            region=region,
         )
     return found
 
 
+def _nameable(settings: Settings, source: DigestSource, as_of: datetime | None) -> set[tuple[int, str]] | None:
+    """(user, "stakeholder" | "region") whose group may be named in every theme the user holds a position on;
+    None when every group may be (named attribution). Someone holding no position has no group to name."""
+    smallest = threshold(settings.privacy.attribution, settings.privacy.min_group)
+    if smallest <= 1:
+        return None
+    allowed: dict[tuple[int, str], bool] = {}
+    for theme in settings.themes:
+        current = positions_as_of(source.histories.get(theme.slug, ()), as_of)
+        for field in ("stakeholder", "region"):
+            groups = {user: _profile_group(source, user, field) for user in current}
+            shown = shown_groups(group_sizes(Counter(("", group) for group in groups.values())), smallest)
+            for user, group in groups.items():
+                allowed[user, field] = allowed.get((user, field), True) and group in shown
+    return {key for key, ok in allowed.items() if ok}
+
+
+def _profile_group(source: DigestSource, user: int, field: str) -> str:
+    profile = source.profiles.get(user)
+    value = getattr(profile, field) if profile is not None else None
+    return value or UNDECLARED
+
+
 def position_rows(settings: Settings, source: DigestSource, as_of: datetime) -> list[PositionRow]:
     """Every current position, theme by theme in the configured order, oldest first within a theme."""
-    people = participants(settings, source)
+    people = participants(settings, source, as_of)
     rows = []
     for theme in settings.themes:
         current = positions_as_of(source.histories.get(theme.slug, ()), as_of)
@@ -117,7 +152,7 @@ def position_rows(settings: Settings, source: DigestSource, as_of: datetime) -> 
 
 def change_rows(settings: Settings, source: DigestSource, as_of: datetime) -> list[ChangeRow]:
     """Every change recorded up to `as_of`, theme by theme in the configured order, each theme in recorded order."""
-    people = participants(settings, source)
+    people = participants(settings, source, as_of)
     rows = []
     for theme in settings.themes:
         held: dict[int, str | None] = {}

@@ -14,7 +14,10 @@ comments, members' reactions the votes. Pure: computed from what the store read 
 - Groups: Pol.is infers opinion groups; Concord's participants declare a stakeholder group, so a
   participant's group is the index of their group in `profiles.expected_stakeholders` (0-based), as
   their profile stood at the export's moment; none when undeclared or in a group the forum does not
-  expect (such reactions count in no group for common ground either).
+  expect (such reactions count in no group for common ground either). Under the Chatham House rule
+  (bot/core/privacy.py) a participant's group is given only when it may be named in every conversation
+  they take part in (a group with fewer than `privacy.min_group` of them is withheld), since the
+  participant ids link the conversations; none otherwise.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.consensus import Reaction
 from bot.core.models import Profile
+from bot.core.privacy import shown_groups, threshold
 from bot.forum import FORUM_CONTEXT
 
 if TYPE_CHECKING:
@@ -137,7 +141,11 @@ def group_id(profile: Profile | None, groups: Sequence[str]) -> int | None:
 
 
 def conversation(
-    theme: ThemeConfig, source: PolisSource, ids: Mapping[int, int], groups: Sequence[str]
+    theme: ThemeConfig,
+    source: PolisSource,
+    ids: Mapping[int, int],
+    groups: Sequence[str],
+    withheld: frozenset[int] = frozenset(),
 ) -> Conversation:
     """The theme's statements and reactions as Pol.is's export rows."""
     statements = sorted((s for s in source.statements if s.theme == theme.slug), key=lambda s: s.number)
@@ -158,7 +166,7 @@ def conversation(
     votes = tuple(VoteRow(r.at, r.number, ids[r.user_id], VOTE_SIGN[r.reaction]) for r in reactions)
     comment_ids = tuple(s.number for s in statements)
     written = Counter(ids[s.author_id] for s in statements)
-    participants = _participants(source, theme.slug, ids, groups, comment_ids, written, votes)
+    participants = _participants(source, theme.slug, ids, groups, comment_ids, written, votes, withheld)
     voters = {vote.voter_id for vote in votes}
     summary = Summary(
         topic=theme.question,
@@ -181,10 +189,11 @@ def _participants(
     comment_ids: tuple[int, ...],
     written: Mapping[int, int],
     votes: Sequence[VoteRow],
+    withheld: frozenset[int] = frozenset(),
 ) -> tuple[ParticipantRow, ...]:
-    """Everyone who wrote a statement or reacted on the theme, by participant id."""
-    users = {s.author_id for s in source.statements if s.theme == theme}
-    users |= {r.user_id for r in source.reactions if r.theme == theme}
+    """Everyone who wrote a statement or reacted on the theme, by participant id (the groups of `withheld`
+    users not given)."""
+    users = _theme_users(source, theme)
     cast: dict[int, dict[int, int]] = {}
     for vote in votes:
         cast.setdefault(vote.voter_id, {})[vote.comment_id] = vote.vote
@@ -196,7 +205,7 @@ def _participants(
         rows.append(
             ParticipantRow(
                 participant=participant,
-                group_id=group_id(source.profiles.get(user), groups),
+                group_id=None if user in withheld else group_id(source.profiles.get(user), groups),
                 n_comments=written.get(participant, 0),
                 n_votes=len(signs),
                 n_agree=signs.count(VOTE_SIGN[Reaction.AGREE]),
@@ -211,4 +220,24 @@ def polis_export(settings: Settings, source: PolisSource) -> list[Conversation]:
     """One conversation per configured theme, in the configured order (a theme with nothing yet too)."""
     ids = participant_ids(source.first_seen)
     groups = settings.profiles.expected_stakeholders
-    return [conversation(theme, source, ids, groups) for theme in settings.themes]
+    withheld = _withheld(settings, source, groups)
+    return [conversation(theme, source, ids, groups, withheld) for theme in settings.themes]
+
+
+def _theme_users(source: PolisSource, theme: str) -> set[int]:
+    users = {s.author_id for s in source.statements if s.theme == theme}
+    return users | {r.user_id for r in source.reactions if r.theme == theme}
+
+
+def _withheld(settings: Settings, source: PolisSource, groups: Sequence[str]) -> frozenset[int]:
+    """The users whose group is too small to name in some conversation they take part in (Chatham House)."""
+    smallest = threshold(settings.privacy.attribution, settings.privacy.min_group)
+    if smallest <= 1:
+        return frozenset()
+    withheld: set[int] = set()
+    for theme in settings.themes:
+        members = {user: group_id(source.profiles.get(user), groups) for user in _theme_users(source, theme.slug)}
+        sizes = Counter(str(group) for group in members.values() if group is not None)
+        shown = shown_groups(sizes, smallest)
+        withheld |= {user for user, group in members.items() if group is not None and str(group) not in shown}
+    return frozenset(withheld)

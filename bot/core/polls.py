@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.core.privacy import DEFAULT_MIN_GROUP, OTHER, hidden_groups
 from bot.core.schedule import DeliveryError
 from bot.core.tally import percent
 from bot.forum import STAKEHOLDERS, UNDECLARED
@@ -22,8 +23,7 @@ MIN_OPTIONS = 2
 MAX_OPTIONS = 10
 MAX_OPTION_LENGTH = 55
 SEPARATOR = ";"
-MIN_GROUP_VOTERS = 3
-OTHER = "other"
+MIN_GROUP_VOTERS = DEFAULT_MIN_GROUP  # the default of privacy.min_group
 
 
 class PollProblem(StrEnum):
@@ -248,8 +248,9 @@ def aggregate(ballots: Iterable[tuple[Collection[int], str | None]]) -> Aggregat
 
 
 def suppress_small_groups(counts: Aggregate, minimum: int = MIN_GROUP_VOTERS) -> Aggregate:
-    """Merge every group with fewer than `minimum` voters ("undeclared" included) into "other"."""
-    small = {group for group, voters in counts.voters.items() if voters < minimum and group != OTHER}
+    """Merge every group with fewer than `minimum` voters ("undeclared" included) into "other", with the
+    secondary suppression of bot/core/privacy.py (one rule for polls and positions)."""
+    small = hidden_groups(counts.voters, minimum)
     if not small:
         return counts
     voters: Counter[str] = Counter()
@@ -275,9 +276,9 @@ def _options(labels: Sequence[str], votes: Mapping[int, int], voters: int) -> tu
     )
 
 
-def results(counts: Aggregate, labels: Sequence[str]) -> PollResults:
+def results(counts: Aggregate, labels: Sequence[str], min_group: int = MIN_GROUP_VOTERS) -> PollResults:
     """Published results: per option count and whole % of voters (half up), and the suppressed breakdown."""
-    shown = suppress_small_groups(counts)
+    shown = suppress_small_groups(counts, min_group)
     total_voters = sum(shown.voters.values())
     overall: Counter[int] = Counter()
     by_group: dict[str, Counter[int]] = {}

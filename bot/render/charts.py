@@ -1,4 +1,6 @@
-"""PNG bar charts of a stance (or poll option) distribution, one panel per theme.
+"""PNG bar charts of a stance (or poll option) distribution: one theme per image for digests (what
+Discord shows legibly beside the theme's embed: at least 800 px wide, one theme, before and after side
+by side on one x-scale in the after-session digest), and a panel per theme for the offline reports.
 
 Built with matplotlib's object API on the Agg canvas (no pyplot: no global figure state, safe
 in a running bot) and kept small, so a chart costs tens of milliseconds, not seconds. matplotlib is
@@ -130,8 +132,86 @@ def panel_title(title: str, counted: str) -> str:
     return _("{title} — {counted}").format(title=title, counted=counted)
 
 
+THEME_WIDTH_INCHES = 9.0  # 900 px: Discord shows an embed's image at up to about 400 px, so one theme each
+COLUMN_GAP = 0.04
+
+
+def theme_chart_panels(digest: Digest) -> list[list[ChartPanel]]:
+    """Per theme with anything to show, its panels: now, or (after the session) before and now side by side."""
+    found = []
+    for theme in digest.themes:
+        if theme.participants == 0 and theme.before is None:
+            continue
+        now = ChartPanel(
+            panel_title(now_title(), participants(theme.participants)),
+            tuple(item.label for item in theme.stances),
+            tuple(item.count for item in theme.stances),
+        )
+        if theme.before is None:
+            found.append([now])
+            continue
+        before = ChartPanel(
+            panel_title(before_title(), participants(sum(item.count for item in theme.before))),
+            tuple(item.label for item in theme.before),
+            tuple(item.count for item in theme.before),
+        )
+        found.append([before, now])
+    return found
+
+
+def now_title() -> str:
+    return _("Now")
+
+
+def before_title() -> str:
+    return _("Before the session")
+
+
+def theme_charts(digest: Digest) -> dict[str, bytes]:
+    """One PNG per theme with anything to show, by slug: the theme's title above its panels."""
+    shown = [theme for theme in digest.themes if theme.participants or theme.before is not None]
+    return {
+        theme.slug: _png(side_by_side_figure(panels, theme.title))
+        for theme, panels in zip(shown, theme_chart_panels(digest), strict=True)
+    }
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def side_by_side_figure(panels: Sequence[ChartPanel], title: str) -> Figure:
+    """Panels in columns on one x-scale (so bars compare at a glance), the stance labels once, on the left."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    count = max(1, max(len(panel.labels) for panel in panels))
+    total = HEADER + PANEL_TITLE + BAR * count + AXIS + 0.1
+    register()
+    texts = [title, *(text for panel in panels for text in (panel.title, *panel.labels))]
+    style = {**LITERAL, "fontfamily": families(texts)}  # every script drawn has a font (bot/render/chart_fonts.py)
+    figure = Figure(figsize=(THEME_WIDTH_INCHES, total), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.text(0.02, 1 - 0.3 / total, _wrap(title, 100), fontsize=12, fontweight="bold", va="center", **style)
+    width = (RIGHT - LEFT - COLUMN_GAP * (len(panels) - 1)) / len(panels)
+    scale = max([1, *(count for panel in panels for count in panel.counts)]) * 1.25
+    for index, panel in enumerate(panels):
+        left = LEFT + index * (width + COLUMN_GAP)
+        axes = figure.add_axes((left, AXIS / total, width, BAR * count / total))
+        figure.text(
+            left, (total - HEADER - PANEL_TITLE / 2) / total, drawable(panel.title), fontsize=10, va="center", **style
+        )
+        _draw_panel(axes, panel, style)
+        axes.set_xlim(0, scale)
+        if index:
+            axes.set_yticks(range(len(panel.labels)), [""] * len(panel.labels))
+    return figure
+
+
 def digest_chart_png(digest: Digest) -> bytes:
-    """The stance distribution of every theme in a digest, one panel each."""
+    """The stance distribution of every theme in a digest, one panel each (the offline reports' figure)."""
     panels = [
         ChartPanel(
             panel_title(theme.title, participants(theme.participants)),

@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core.digest import Digest, ThemeDigest
 from bot.core.models import Attribution
-from bot.i18n import DEFAULT_LANGUAGE, _, current_language
+from bot.core.tally import GroupTally
+from bot.forum import UNDECLARED
+from bot.i18n import DEFAULT_LANGUAGE, N_, _, current_language
 from bot.languages import LANGUAGES
 from bot.render.wording import count_of, missing_groups, shift_heading, voters
 
@@ -103,6 +105,16 @@ def poll_columns() -> tuple[str, ...]:
     return _("Option"), _("Votes"), _("Share of voters")
 
 
+def poll_breakdown_heading() -> str:
+    """Above a poll's stakeholder breakdown in a report, as its results post says it."""
+    return _("By stakeholder group (groups of too few voters merged into Other)")
+
+
+def poll_breakdown_columns(option_labels: Sequence[str]) -> tuple[str, ...]:
+    """The group, its voters, then one column per option (`option_labels`, as given)."""
+    return _("Group"), _("Voters"), *option_labels
+
+
 def participants_line(count: int) -> str:
     """A theme's participants, "Participants: 12" (a total, as in a table: no plural)."""
     return _("Participants: {count}").format(count=count)
@@ -121,18 +133,48 @@ def by_region_heading() -> str:
 
 
 def missing_heading() -> str:
-    """Leads the list of expected groups that have no position yet (`missing_list`)."""
+    """Leads the lines on the expected groups nobody with a position belongs to (`missing_lines`)."""
     return _("No positions yet from")
 
 
-def missing_list(theme: ThemeDigest) -> str:
-    """ "stakeholder groups: Academia, Government; regions: African Group", or "" when none is missing."""
-    parts = []
+def missing_lines(theme: ThemeDigest) -> list[str]:
+    """Who has not been heard from, telling "no one from" a group apart from "undeclared": "No one from the
+    African Group yet", then, when some gave no region, that they may be from there. A group too small to name
+    (Chatham House) is present, so it is never listed; an undeclared count is given only where the breakdown
+    shows it."""
+    lines = []
     if theme.missing_stakeholders:
-        parts.append(_("stakeholder groups: {groups}").format(groups=missing_groups(theme.missing_stakeholders)))
+        lines.append(
+            _("No one from these stakeholder groups yet: {groups}.").format(
+                groups=missing_groups(theme.missing_stakeholders)
+            )
+        )
+        if theme.without_profile:
+            lines.append(_undeclared_note(theme.by_stakeholder, theme.without_profile, region=False))
     if theme.missing_regions:
-        parts.append(_("regions: {groups}").format(groups=missing_groups(theme.missing_regions)))
-    return "; ".join(parts)
+        lines.append(_("No one from these regions yet: {groups}.").format(groups=missing_groups(theme.missing_regions)))
+        if theme.without_region:
+            lines.append(_undeclared_note(theme.by_region, theme.without_region, region=True))
+    return lines
+
+
+def _undeclared_note(groups: Sequence[GroupTally], count: int, *, region: bool) -> str:
+    shown = any(group.group == UNDECLARED for group in groups)
+    if not shown:
+        if region:
+            return _("Some participants gave no region (counted under Other), so some may be from these regions.")
+        return _("Some participants set no profile (counted under Other), so some may be from these groups.")
+    if region:
+        return count_of(
+            count,
+            N_("{count} participant gave no region (Undeclared), so they may be from these regions."),
+            N_("{count} participants gave no region (Undeclared), so some may be from these regions."),
+        )
+    return count_of(
+        count,
+        N_("{count} participant set no profile (Undeclared), so they may be from these groups."),
+        N_("{count} participants set no profile (Undeclared), so some may be from these groups."),
+    )
 
 
 def shift_section_heading(digest: Digest) -> str:

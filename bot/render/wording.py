@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from bot.core.consensus import GroupAgreement
 from bot.core.digest import Digest, ShiftBasis
 from bot.core.models import Attribution, Author
-from bot.core.polls import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION, MIN_OPTIONS, OTHER, PollInputError, PollProblem
+from bot.core.polls import MAX_OPTION_LENGTH, MAX_OPTIONS, MAX_QUESTION, MIN_OPTIONS, PollInputError, PollProblem
+from bot.core.privacy import ANONYMOUS, OTHER
 from bot.core.schedule import DeliveryError, DigestKind
 from bot.forum import UNDECLARED
 from bot.i18n import N_, _, ngettext
@@ -32,7 +33,7 @@ REGION_LABELS: dict[str, str] = {
     "latin-american-caribbean": N_("Latin American and Caribbean Group"),
     "weog": N_("Western European and Others Group"),
 }
-_OTHER_GROUPS = {UNDECLARED: N_("Undeclared"), OTHER: N_("Other")}
+_OTHER_GROUPS = {UNDECLARED: N_("Undeclared"), OTHER: N_("Other"), ANONYMOUS: N_("a participant")}
 
 # Each digest kind has a title (a digest's heading: "Before the session — <forum>") and a name
 # (in sentences and lists: "the before-session digest", "Before-session digest — <time>").
@@ -75,7 +76,8 @@ MAX_LISTED_BLANKS = 10  # a poll explanation names this many blank answers at mo
 
 
 def group_label(key: str) -> str:
-    """A stakeholder group's or region's display name ("undeclared" and "other" included)."""
+    """A stakeholder group's or region's display name ("undeclared" and "other" included; an author whose
+    group is too small to name is "a participant")."""
     label = STAKEHOLDER_LABELS.get(key) or REGION_LABELS.get(key) or _OTHER_GROUPS.get(key)
     return _(label) if label else key
 

@@ -22,7 +22,7 @@ from bot.core.member_data import Erased, MemberData
 from bot.core.models import HistoryEntry, Position, PositionChange, Profile, Statement
 from bot.core.moderation import LogEntry, ModerationAction, ModerationOutcome, QueuedStatement, Reported
 from bot.core.polis import PolisSource
-from bot.core.polls import Aggregate, Click, ClosedPoll, PollInfo, VoteOutcome
+from bot.core.polls import MIN_GROUP_VOTERS, Aggregate, Click, ClosedPoll, PollInfo, VoteOutcome
 from bot.core.schedule import DeliveryError, DigestKind, RunState
 
 Voter = int | bytes  # a Discord user id (open ballot) or a keyed hash (secret ballot)
@@ -313,10 +313,10 @@ class PollStore(Protocol):
         poll no longer takes votes."""
         ...
 
-    async def close_poll(self, poll_id: int, now: datetime) -> bool:
-        """Seal a poll once, in one transaction: ballots become counts with small groups merged; a secret poll's
-        ballots and key material are erased (overwritten, then the write-ahead log is emptied). False when it was
-        already closed: a re-run changes nothing."""
+    async def close_poll(self, poll_id: int, now: datetime, min_group: int = MIN_GROUP_VOTERS) -> bool:
+        """Seal a poll once, in one transaction: ballots become counts with groups under `min_group` merged (the
+        privacy rule); a secret poll's ballots and key material are erased (overwritten, then the write-ahead log
+        is emptied). False when it was already closed: a re-run changes nothing."""
         ...
 
     async def record_close_step(

@@ -18,7 +18,7 @@ from datetime import datetime
 import aiosqlite
 
 from bot.core.ballot_keys import BallotSeed
-from bot.core.polls import Aggregate, ClosedPoll, PollInfo, results
+from bot.core.polls import MIN_GROUP_VOTERS, Aggregate, ClosedPoll, PollInfo, results
 from bot.store.dbtime import to_db_time
 from bot.store.poll_ballots import PollBallotQueries
 from bot.store.poll_delivery import PollDeliveryQueries
@@ -205,7 +205,7 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
     async def count_voters(self, poll: PollInfo) -> int:
         return sum((await self.poll_counts(poll)).voters.values())
 
-    async def close_poll(self, poll_id: int, now: datetime) -> bool:
+    async def close_poll(self, poll_id: int, now: datetime, min_group: int = MIN_GROUP_VOTERS) -> bool:
         """Seal a poll once: ballots become suppressed counts; a secret poll's ballots and key material are erased.
 
         Returns False when it was already closed, so a re-run never changes anything.
@@ -215,7 +215,7 @@ class PollQueries(PollBallotQueries, PollDeliveryQueries):
             if not found:
                 return False
             poll = found[0]
-            shown = results(await self._live_counts(db, poll), poll.options)
+            shown = results(await self._live_counts(db, poll), poll.options, min_group)
             await db.executemany(
                 "INSERT INTO poll_result_groups (poll_id, grp, voters) VALUES (?, ?, ?)",
                 [(poll_id, group.group, group.voters) for group in shown.groups],

@@ -25,7 +25,7 @@ from bot.core.digest import Digest, DigestRequest, build_digest
 from bot.core.schedule import DeliveryError, DigestKind, DigestPlan, RunState, RunStatus, decide, next_wake
 from bot.i18n import language
 from bot.interactions import DISCORD_FAILURES, failure_kind, failure_text, retry_safe_nonce
-from bot.render.charts import digest_chart_png
+from bot.render.charts import theme_charts
 from bot.render.discord.digests import DigestPart, continued_elsewhere, digest_parts
 from bot.scheduling import retry_delay
 
@@ -98,13 +98,14 @@ class DigestDelivery:
         with language(self.ctx.settings.digest_language):  # the themes' words, in the digest's language
             return build_digest(self.ctx.settings, source, kind, as_of)
 
-    async def render(self, digest: Digest, *, chart: bool = True, preview: bool = False) -> list[DigestPart]:
-        """The digest's messages, in the digest's language (`[digest] language`, else the forum's)."""
+    async def render(self, digest: Digest, *, preview: bool = False) -> list[DigestPart]:
+        """Every part with its themes' charts (drawn again when a post resumes: any part may carry one), in
+        the digest's language (`[digest] language`, else the forum's)."""
         with language(self.ctx.settings.digest_language):
-            png = await asyncio.to_thread(digest_chart_png, digest) if chart else None
+            charts = await asyncio.to_thread(theme_charts, digest)
             if preview:
-                return digest_parts(digest, png, preview=True, session_ends=self.ctx.settings.session.ends_at)
-            return digest_parts(digest, png)
+                return digest_parts(digest, charts, preview=True, session_ends=self.ctx.settings.session.ends_at)
+            return digest_parts(digest, charts)
 
     async def deliver(
         self, guild_id: int, kind: DigestKind, due_at: datetime, now: datetime, *, manual: bool = False
@@ -153,7 +154,7 @@ class DigestDelivery:
         if channel_id is None or channel is None:
             return await self._failed(run, DeliveryError.CHANNEL, f"digest channel {channel_id} not found", now)
         digest = await self.build(guild_id, run.kind, run.snapshot_at or now)
-        parts = await self.render(digest, chart=run.parts_sent == 0)
+        parts = await self.render(digest)
         if run.parts_sent == 0 or moved:
             await store.start_digest_parts(run.id, channel_id, len(parts))
         sent = run.parts_sent

@@ -55,7 +55,7 @@ class PollClosing:
         although it came in time.
         """
         await self.voting.wait_for_votes(poll_id, VOTE_GRACE)
-        return await self.ctx.store.close_poll(poll_id, now)
+        return await self.ctx.store.close_poll(poll_id, now, self.ctx.settings.privacy.min_group)
 
     @property
     def lead(self) -> timedelta:
@@ -144,10 +144,10 @@ class PollClosing:
                     failures.append(exc)
             if poll.results_message_id is None:
                 try:
-                    shown = tally(await store.poll_counts(poll), poll.options)
+                    shown = tally(await store.poll_counts(poll), poll.options, self.ctx.settings.privacy.min_group)
                     message = await channel.send(
                         render.closed_text(poll),
-                        embed=render.results_embed(poll, shown),
+                        embed=render.results_embed(poll, shown, self.ctx.settings.privacy.min_group),
                         **self._reply_to(poll),
                         allowed_mentions=NO_MENTIONS,
                         nonce=retry_safe_nonce(f"poll{poll.id}", "results"),

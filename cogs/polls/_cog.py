@@ -207,8 +207,8 @@ class PollCog(commands.GroupCog, name=COG_NAME, group_name="poll", group_descrip
             await reply(interaction, "\n".join(line for line in (hidden, mine, problem) if line))
             return
         problem = "\n".join(line for line in (mine, problem) if line) or None
-        shown = tally(await self.ctx.store.poll_counts(found), found.options)
-        embed = render.results_embed(found, shown)
+        shown = tally(await self.ctx.store.poll_counts(found), found.options, self.ctx.settings.privacy.min_group)
+        embed = render.results_embed(found, shown, self.ctx.settings.privacy.min_group)
         if not shown.voters:
             await reply(interaction, problem, embed=embed)
             return

@@ -19,6 +19,7 @@ from discord.ext import commands
 from bot.context import Context
 from bot.core.consensus import Argument, ranked, with_arguments
 from bot.core.models import Attribution
+from bot.core.privacy import protect_counts, threshold, visible_bridges
 from bot.core.tally import tally_counts
 from bot.i18n import N_
 from bot.interactions import UserError, answered, guild_id_of, reply, submitted_value
@@ -32,6 +33,7 @@ from bot.store import WriteFailed
 from cogs.themes._discuss import DiscussService
 from cogs.themes._form import MAX_RATIONALE, RATIONALE_FIELD, RATIONALE_FORM, clean_rationale, rationale_form
 from cogs.themes._pages import ThemeDirectory
+from cogs.themes._privacy import theme_shown_groups
 
 log = logging.getLogger(__name__)
 BRIDGES_SHOWN = 5  # statements of common ground `/<slug> bridges` shows
@@ -191,7 +193,8 @@ class ThemeCog(commands.Cog):
         guild_id = guild_id_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         counts = await self.ctx.store.stance_counts(guild_id, self.theme.slug)
-        result = tally_counts(counts, [(stance.key, stance.label) for stance in self.theme.stances])
+        protected = protect_counts(counts, self._smallest())
+        result = tally_counts(protected, [(stance.key, stance.label) for stance in self.theme.stances])
         embed = render.tally_embed(self.theme, result)
         chart = None
         if result.total:
@@ -207,7 +210,9 @@ class ThemeCog(commands.Cog):
         chosen = sorted({c.statement.statement_id for c in common} | {d.statement.statement_id for d in split})
         found = await self.ctx.store.current_statements(guild_id, chosen)
         arguments = {s.number: Argument(s.number, s.text, s.stance or "") for s in found.values()}
-        shown_common, shown_split = with_arguments(common, split, arguments)
+        shown_common, shown_split = visible_bridges(
+            *with_arguments(common, split, arguments), await self.shown_groups(guild_id)
+        )
         embeds = discuss_render.bridges_embeds(self.theme, shown_common, shown_split, reacted=bool(votes))
         await reply(interaction, embeds=embeds)
 
@@ -234,5 +239,14 @@ class ThemeCog(commands.Cog):
             guild_id, slug, stance, limit=render.PAGE_SIZE, offset=page * render.PAGE_SIZE
         )
         named = self.ctx.settings.privacy.attribution == Attribution.NAMED
-        embed = render.positions_embed(self.theme, shown, page, pages, total, stance, named, viewer)
+        groups = await self.shown_groups(guild_id)
+        embed = render.positions_embed(self.theme, shown, page, pages, total, stance, named, viewer, groups)
         return embed, self.directory.page_view(slug, stance, page, pages)
+
+    def _smallest(self) -> int:
+        privacy = self.ctx.settings.privacy
+        return threshold(privacy.attribution, privacy.min_group)
+
+    async def shown_groups(self, guild_id: int) -> frozenset[str] | None:
+        """The stakeholder groups this theme has enough participants of to name (None: every group may be)."""
+        return await theme_shown_groups(self.ctx, guild_id, self.theme.slug)

@@ -22,6 +22,7 @@ from bot.interactions import answered, guild_id_of, reply
 from bot.render.discord import discuss as render
 from bot.settings import ThemeConfig
 from cogs.moderation import ModerationService
+from cogs.themes._privacy import theme_shown_groups
 
 DISCUSS_BUTTON_ID = r"discuss:(?P<statement>[0-9]+):(?P<reaction>agree|disagree|pass)"
 REPORT_BUTTON_ID = r"discuss-report:(?P<statement>[0-9]{1,19})"
@@ -134,7 +135,9 @@ class DiscussService:
         statement = await self._statement(guild_id, chosen)
         if statement is None:
             return render.none_left(theme), None, None
-        embed = render.statement_embed(theme, statement, self.ctx.settings.privacy.attribution, len(candidates) - 1)
+        shown = await theme_shown_groups(self.ctx, guild_id, theme.slug)
+        attribution = self.ctx.settings.privacy.attribution
+        embed = render.statement_embed(theme, statement, attribution, len(candidates) - 1, shown)
         return None, embed, self._view(statement.id)
 
     async def _statement(self, guild_id: int, chosen: StatementVotes | None) -> Statement | None:

@@ -510,3 +510,29 @@ def test_the_reaction_rule_follows_camp_stance_and_author():
     assert reaction(keep, said(colleague, "lacking")) is Reaction.PASS  # ... unless a colleague of her group says it
     assert reaction(middle, said(reform, "lacking")) is Reaction.PASS  # the middle camp hears both sides out
     assert reaction(reform, said(keep, "undecided")) is Reaction.PASS
+
+
+# --- the record's own counts -------------------------------------------------------------------------
+
+
+def test_the_record_counts_form_use_among_position_commands_and_voters_as_people(rehearsed):
+    _, calendar, _ = script_discussion()
+    moves = plan_positions(ROSTER, calendar, Random(f"{DEFAULT_SEED}:positions"))
+    commands = [move for move in moves if move.kind in ("position", "change")]  # a withdrawal opens no form
+    formed = sum(move.via_modal or move.rationale is None for move in commands)
+    assert f"({formed} of the {len(commands)} position commands, changes of mind included, went through" in (
+        rehearsed.record
+    )
+    _, specs, clicks = script_polls()
+    people = {click.who.handle for click in clicks}
+    per_poll = [len({c.who.handle for c in clicks if c.poll == spec.number}) for spec in specs]
+    assert sum(per_poll) > len(people)  # some voted in both polls: adding the polls' voters would overcount
+    assert f"({len(clicks)} clicks by {len(people)} people: {per_poll[0]} on poll #1, {per_poll[1]} on poll #2;" in (
+        rehearsed.record
+    )
+
+
+def test_the_record_says_the_after_session_digest_is_not_the_end_state(rehearsed):
+    record = rehearsed.record
+    tallies = record[record.index("## Tallies at the close") :]
+    assert re.search(r"The after-session digest of .+ is not the end state: the discussion ran on", tallies)

@@ -99,7 +99,7 @@ async def test_preview_is_ephemeral_and_not_recorded(world, settings, monkeypatc
     res = await world.facilitator.slash(world.channel, "digest preview", kind="before")
     assert deferrals == [{"ephemeral": True, "thinking": True}]  # building takes time: Discord waits 3 s only
     assert res.ephemeral and res.response.embeds[0].title.startswith("Preview · Before the session")
-    assert res.response.attachments[0].filename == "digest.png"
+    assert [item.filename for item in res.response.attachments] == ["digest-gaps.png"]
     text = "\n".join(embed_text(e) for e in res.response.embeds)
     assert "Gaps in specific policy areas: **1** (100%)" in text and "Hi @everyone <@1>" in text
     assert db_rows(settings.database.path, "SELECT * FROM digest_runs") == []

@@ -51,7 +51,7 @@ async def test_each_digest_is_posted_once_at_its_virtual_time(world, settings):
     await world.bot.tick()
     [before] = digests(world, channel)
     assert before.embeds[0].title == "Before the session — Open Forum on Enhanced Cooperation"
-    assert before.attachments[0].filename == "digest.png"
+    assert [item.filename for item in before.attachments] == ["digest-gaps.png"]
     # Between the digests one participant moves and a newcomer arrives.
     await world.env.advance_time(60)
     await world.members[1].slash(world.channel, "gaps position", stance="some", rationale="Convinced by the panel.")
@@ -249,7 +249,7 @@ async def test_an_unexpected_error_waits_for_its_backoff_instead_of_retrying_at_
     def broken_chart(digest):
         raise RuntimeError("chart renderer bug")
 
-    monkeypatch.setattr("cogs.digests._delivery.digest_chart_png", broken_chart)
+    monkeypatch.setattr("cogs.digests._delivery.theme_charts", broken_chart)
     await world.bot.tick()
     assert digests(world, channel) == []
     assert runs(settings) == [("before", "2026-01-02T05:00:00.000000Z", PENDING, 0, 1)]
@@ -285,7 +285,7 @@ async def test_a_split_digest_whose_channel_is_deleted_part_way_finishes_in_the_
     await world.env.advance_time(retry_delay(2).total_seconds())
     await world.bot.tick()
     rest = [m for m in moved.history() if m.author.id == world.bot.user.id]
-    assert len(rest) == total - 1 and not rest[0].attachments  # the chart went out with the first part
+    assert len(rest) == total - 1  # each theme's chart goes with the part that holds its embed
     assert rest[0].content == (
         "↪ Continues the before-session digest begun in a channel that is gone "
         f"(1 of its {total} messages went out there)."

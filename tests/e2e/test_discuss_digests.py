@@ -10,7 +10,7 @@ from bot.render.report.markdown import digest_markdown
 from tests.support.digests import BEFORE_DUE, SESSION, THEMES, digests, until
 from tests.support.world import db_rows, embed_text
 
-pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES)
+pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES, privacy={"min_group": 1})  # tiny groups named
 GROUPS = ("government", "civil-society", "academia")
 
 

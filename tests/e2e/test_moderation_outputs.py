@@ -26,7 +26,7 @@ from bot.render.report.polis_files import comments_csv
 from tests.support.digests import SESSION, THEMES
 from tests.support.world import World, db_rows, embed_text
 
-pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES)
+pytestmark = pytest.mark.concord_settings(session=SESSION, themes=THEMES, privacy={"min_group": 1})  # tiny groups named
 MARK = "Spam has no home anywhere"
 GROUPS = ("government", "civil-society", "academia")
 

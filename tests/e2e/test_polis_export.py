@@ -25,7 +25,7 @@ NAMES = {ANA: "Ana Lopez", BEN: "Ben Okafor", CHEN: "Chen Wei", DIA: "Dia Noor",
 T0 = datetime(2012, 11, 8, 5, 0, tzinfo=UTC)
 FORMULA = '=HYPERLINK("http://evil.example","spam has no home")'
 GAPS_QUESTION = "Can we identify areas in which such mechanisms are weak or lacking and need correction or improvement?"
-TOML = '[database]\npath = "{db}"\n'
+TOML = '[database]\npath = "{db}"\n\n[privacy]\nmin_group = 1\n'  # tiny groups named: see test_small_groups
 COMMENTS_HEADER = "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body"
 VOTES_HEADER = "timestamp,datetime,comment-id,voter-id,vote"
 PARTICIPANTS_HEADER = "participant,group-id,n-comments,n-votes,n-agree,n-disagree"

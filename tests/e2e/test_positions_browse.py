@@ -114,6 +114,7 @@ async def test_no_positions_yet(world):
     assert res.response.embeds[0].description == "No positions to show yet."
 
 
+@pytest.mark.concord_settings(privacy={"min_group": 1})  # tiny groups named: this test is about something else
 async def test_chatham_house_by_default_shows_groups_never_names(world):
     alice, bob = world.members[:2]
     await alice.slash(world.channel, "profile set", stakeholder="private-sector")

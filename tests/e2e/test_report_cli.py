@@ -23,6 +23,9 @@ TOML = """
 [database]
 path = "{db}"
 
+[privacy]
+min_group = 1  # tiny groups named here: the small-group rule has its own tests
+
 [session]
 starts_at = "2026-01-03T09:00:00+04:00"
 ends_at = "2026-01-03T10:30:00+04:00"

@@ -198,6 +198,7 @@ async def test_tally_with_no_positions_says_so(world):
     assert embed.fields == []
 
 
+@pytest.mark.concord_settings(privacy={"min_group": 1})  # tiny groups named: this test is about something else
 async def test_breakdown_moves_positions_from_undeclared_to_the_group_once_a_profile_is_set(world):
     a, b, c = world.members[:3]
     await a.slash(world.channel, "gaps position", stance="some", rationale="a")
@@ -222,6 +223,7 @@ async def test_breakdown_moves_positions_from_undeclared_to_the_group_once_a_pro
 # --- servers and restarts ------------------------------------------------------------------------
 
 
+@pytest.mark.concord_settings(privacy={"min_group": 1})  # tiny groups named: this test is about something else
 async def test_two_servers_never_see_each_others_data(world, db_path):
     other = build_world(world.env, members=0, name="Another server")
     user = world.env.create_user("both")
@@ -247,6 +249,7 @@ async def test_two_servers_never_see_each_others_data(world, db_path):
     )
 
 
+@pytest.mark.concord_settings(privacy={"min_group": 1})  # tiny groups named: this test is about something else
 async def test_restart_over_the_same_database_keeps_every_position(world, settings, db_path):
     a, b, c = world.members[:3]
     await a.slash(world.channel, "gaps position", stance="some", rationale="a")

@@ -24,13 +24,12 @@ THEMES = DEFAULT_THEMES[:2]
 
 
 def digests(world, channel, heading: str = "") -> list[discord.Message]:
-    """The first message of each digest posted in `channel` (the one with the chart)."""
+    """The first message of each digest posted in `channel` (the one with its heading)."""
     return [
         message
         for message in channel.history()
         if message.embeds
-        and message.attachments
-        and (message.embeds[0].title or "").startswith(heading)
+        and (message.embeds[0].title or "").startswith(heading or ("Before", "After", "Weekly", "Digest"))
         and message.author.id == world.bot.user.id
     ]
 

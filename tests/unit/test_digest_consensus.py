@@ -27,7 +27,7 @@ def at(hours: float) -> datetime:
 
 
 def settings() -> Settings:
-    return Settings.load(None, themes=DEFAULT_THEMES[1:2])  # gaps only
+    return Settings.load(None, themes=DEFAULT_THEMES[1:2], privacy={"min_group": 1})  # gaps only
 
 
 def entry(user: int, hours: float, stance: str, text: str, number: int) -> HistoryEntry:
@@ -134,6 +134,6 @@ def test_the_json_fields_of_both_sections_are_documented():
 @pytest.mark.parametrize("attribution", ["chatham-house", "named"])
 def test_the_sections_read_the_same_whatever_the_attribution(attribution):
     source = DigestSource(histories={"gaps": HISTORY}, votes={"gaps": VOTES})
-    forum = Settings.load(None, themes=DEFAULT_THEMES[1:2], privacy={"attribution": attribution})
+    forum = Settings.load(None, themes=DEFAULT_THEMES[1:2], privacy={"attribution": attribution, "min_group": 1})
     made = build_digest(forum, source, "weekly", at(10))
     assert [item.argument.number for item in made.themes[0].common_ground] == [1, 2, 3]

@@ -21,6 +21,7 @@ def at(hours: float) -> datetime:
 
 
 def forum_settings(**overrides) -> Settings:
+    overrides.setdefault("privacy", {"min_group": 1})  # tiny groups named: the small-group rule has its own tests
     return Settings.load(None, session=SESSION, themes=DEFAULT_THEMES[:2], **overrides)
 
 

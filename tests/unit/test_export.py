@@ -52,7 +52,7 @@ def source() -> DigestSource:
 
 
 def settings(attribution: str = "chatham-house") -> Settings:
-    return Settings.load(None, themes=THEMES, privacy={"attribution": attribution})
+    return Settings.load(None, themes=THEMES, privacy={"attribution": attribution, "min_group": 1})
 
 
 def test_pseudonyms_number_participants_by_first_appearance_ties_by_theme_then_id():

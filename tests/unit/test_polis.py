@@ -80,7 +80,7 @@ PROFILES = {
 
 
 def settings() -> Settings:
-    return Settings.load(None, themes=THEMES, profiles={"expected_stakeholders": EXPECTED})
+    return Settings.load(None, themes=THEMES, profiles={"expected_stakeholders": EXPECTED}, privacy={"min_group": 1})
 
 
 def export(statements=STATEMENTS):

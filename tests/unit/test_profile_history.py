@@ -25,7 +25,7 @@ async def test_every_profile_change_is_kept_in_order(store, db_path):
 
 
 async def test_a_digest_rebuilt_later_uses_the_profiles_of_its_time(store):
-    settings = Settings.load(None)
+    settings = Settings.load(None, privacy={"min_group": 1})
     await store.set_profile(GUILD, ANA, "academia", "african", T0)
     await store.record_position(GUILD, "gaps", ANA, "Ana", "some", "Spam.", T0)
     await store.record_position(GUILD, "gaps", BEN, "Ben", "none", None, T0)

@@ -2,13 +2,14 @@
 
 Every list that could outgrow a limit ends with "and N more" instead of being cut silently;
 quotes are excerpts marked with an ellipsis (the full text is in `/<slug> positions` and the
-offline report). The first message carries the chart.
+offline report). Each theme's chart (`digest-<slug>.png`, one theme per image, so Discord shows it
+legibly) is attached to the message holding that theme's embed, and shown in it.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ from bot.render.digest_wording import (
     common_ground_heading,
     divides_heading,
     missing_heading,
+    missing_lines,
     participants_line,
     poll_heading,
     polls_heading,
@@ -53,7 +55,6 @@ from bot.render.wording import (
     digest_name,
     group_label,
     messages,
-    missing_groups,
     participants,
     permission_names,
     score_label,
@@ -61,12 +62,17 @@ from bot.render.wording import (
 )
 from bot.times import format_duration
 
-CHART_FILE = "digest.png"
 QUOTE_CLIP = 280
 ARGUMENT_CLIP = 160  # a common-ground or divide statement, quoted in a digest field with its groups
 SHIFT_LABEL_CLIP = 60
+BREAKDOWN_LABEL_CLIP = 32  # a stance label in a breakdown line
 MAX_POLLS = 10
 EMBED_BUDGET = EMBED_TOTAL - 100  # headroom for the "(continued)" title of a split embed
+
+
+def chart_file(slug: str) -> str:
+    """The name a theme's chart is attached under."""
+    return f"digest-{slug}.png"
 
 
 @dataclass(slots=True)
@@ -96,22 +102,29 @@ def signed(change: int | None) -> str:
 
 
 def digest_parts(
-    digest: Digest, chart_png: bytes | None = None, *, preview: bool = False, session_ends: datetime | None = None
+    digest: Digest,
+    charts: Mapping[str, bytes] | None = None,
+    *,
+    preview: bool = False,
+    session_ends: datetime | None = None,
 ) -> list[DigestPart]:
-    """The whole digest as messages, each within every Discord limit. A preview says so in its heading, and
-    (given `session_ends`) an after-session digest previewed before the session's end says that too."""
-    sections = [
-        header_section(digest, preview=preview, session_ends=session_ends),
-        *(s for theme in digest.themes for s in theme_sections(theme, digest)),
-    ]
+    """The whole digest as messages, each within every Discord limit, each theme's chart (`charts`, PNG by
+    slug) in its theme's first embed. A preview says so in its heading, and (given `session_ends`) an
+    after-session digest previewed before the session's end says that too."""
+    charts = charts or {}
+    embeds = pack_section(header_section(digest, preview=preview, session_ends=session_ends))
+    attached: dict[int, tuple[str, bytes]] = {}  # id of the embed showing a chart -> its file
+    for theme in digest.themes:
+        packed = [embed for section in theme_sections(theme, digest) for embed in pack_section(section)]
+        if theme.slug in charts:
+            packed[0].set_image(url=f"attachment://{chart_file(theme.slug)}")
+            attached[id(packed[0])] = (chart_file(theme.slug), charts[theme.slug])
+        embeds += packed
     if digest.polls:
-        sections.append(polls_section(digest.polls))
-    embeds = [embed for section in sections for embed in pack_section(section)]
-    if chart_png is not None:
-        embeds[0].set_image(url=f"attachment://{CHART_FILE}")
+        embeds += pack_section(polls_section(digest.polls))
     parts = [DigestPart(group) for group in pack_messages(embeds)]
-    if chart_png is not None:
-        parts[0].files.append((CHART_FILE, chart_png))
+    for part in parts:
+        part.files += [attached[id(embed)] for embed in part.embeds if id(embed) in attached]
     return parts
 
 
@@ -162,9 +175,9 @@ def theme_sections(theme: ThemeDigest, digest: Digest) -> list[Section]:
     lines += ["", total + signed(theme.participants_change)]
     section = Section(theme.title, join_within(lines, EMBED_DESCRIPTION))
     if theme.participants:
-        section.fields.append((by_stakeholder_heading(), breakdown(theme.by_stakeholder)))
-        section.fields.append((by_region_heading(), breakdown(theme.by_region)))
-    missing = missing_lines(theme)
+        section.fields.append((by_stakeholder_heading(), breakdown(theme.by_stakeholder, theme)))
+        section.fields.append((by_region_heading(), breakdown(theme.by_region, theme)))
+    missing = [clip(escape(line), FIELD_VALUE) for line in missing_lines(theme)]
     if missing:
         section.fields.append((missing_heading(), join_within(missing, FIELD_VALUE)))
     if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
@@ -211,21 +224,23 @@ def divide_lines(theme: ThemeDigest) -> list[str]:
     return lines
 
 
-def breakdown(groups: Sequence[GroupTally]) -> str:
+def breakdown(groups: Sequence[GroupTally], theme: ThemeDigest) -> str:
+    """ "Civil society (4): Gaps in specific policy areas 3 · Widespread gaps 1": stances by their labels
+    (shortened), never their keys, so no count reads like a word ("none 2")."""
     lines = []
     for group in groups:
-        counts = ", ".join(f"{item.key} {item.count}" for item in group.counts if item.count)
+        counts = " · ".join(
+            f"{escape(short_label(theme.stance_labels.get(item.key, item.label)))} **{item.count}**"
+            for item in group.counts
+            if item.count
+        )
         lines.append(f"{escape(group_label(group.group))} ({group.total}): {counts}")
     return join_within(lines, FIELD_VALUE)
 
 
-def missing_lines(theme: ThemeDigest) -> list[str]:
-    lines = []
-    if theme.missing_stakeholders:
-        lines.append(_("Stakeholder groups: {groups}").format(groups=missing_groups(theme.missing_stakeholders)))
-    if theme.missing_regions:
-        lines.append(_("Regions: {groups}").format(groups=missing_groups(theme.missing_regions)))
-    return [clip(line, FIELD_VALUE) for line in lines]
+def short_label(label: str) -> str:
+    """A stance label short enough for a breakdown line."""
+    return clip(label, BREAKDOWN_LABEL_CLIP)
 
 
 def shift_lines(shift: Shift, theme: ThemeDigest) -> list[str]:
@@ -247,11 +262,23 @@ def polls_section(polls: Sequence[ClosedPoll]) -> Section:
         lines = [f"{escape(option.label)}: {option.count} ({option.percent}%)" for option in poll.options]
         voters = _("Voters: {count}").format(count=poll.voters)
         lines.append(voters + (" · " + _("secret ballot") if poll.secret else ""))
+        lines += poll_group_lines(poll)
         name = clip(poll_heading(poll.number, poll.question), FIELD_NAME)
         section.fields.append((name, join_within(lines, FIELD_VALUE)))
     if len(polls) > MAX_POLLS:
         section.description = _("… and {count} more: see /poll results").format(count=len(polls) - MAX_POLLS)
     return section
+
+
+def poll_group_lines(poll: ClosedPoll) -> list[str]:
+    """The poll's stakeholder breakdown as its results post shows it (small groups already merged into Other)."""
+    lines = []
+    for group in poll.groups:
+        counts = " · ".join(
+            f"{escape(short_label(option.label))} **{option.count}**" for option in group.options if option.count
+        )
+        lines.append(f"{escape(group_label(group.group))} ({group.voters}): {counts}")
+    return lines
 
 
 def one_line(text: str) -> str:

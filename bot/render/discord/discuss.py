@@ -8,6 +8,7 @@ import discord
 
 from bot.core.consensus import COMMON_GROUPS, CommonGround, GroupSplit, Reacted, Reaction
 from bot.core.models import Attribution, Author, Statement
+from bot.core.privacy import named_group
 from bot.i18n import _
 from bot.render.discord.common import COLOUR, escape
 from bot.render.discord.limits import FIELD_NAME, FIELD_VALUE, clip, fit_embed, join_within
@@ -37,12 +38,15 @@ def number(statement: int) -> str:
     return f"#{statement}"
 
 
-def statement_embed(theme: ThemeConfig, statement: Statement, attribution: Attribution, left: int) -> discord.Embed:
-    """One statement by someone else, to agree with, disagree with or pass on."""
+def statement_embed(
+    theme: ThemeConfig, statement: Statement, attribution: Attribution, left: int, shown: frozenset[str] | None = None
+) -> discord.Embed:
+    """One statement by someone else, to agree with, disagree with or pass on; its author's group named only
+    when it is among `shown` (the theme's groups big enough to name; None: every group)."""
     title = _("Discuss — {theme}").format(theme=theme.title)
     embed = discord.Embed(title=clip(title, 256), description=escape(statement.text), colour=COLOUR)
     embed.add_field(name=_("Argues for"), value=clip(theme.label(statement.stance or ""), FIELD_VALUE), inline=True)
-    who = author(Author(statement.author_group or "undeclared", statement.author_name), attribution)
+    who = author(Author(named_group(statement.author_group, shown), statement.author_name), attribution)
     embed.add_field(name=_("Written by"), value=clip(escape(who), FIELD_VALUE), inline=True)
     remaining = (
         _("the last statement left for you on this theme")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import discord
 
-from bot.core.polls import MAX_OPTIONS, Click, ClickKind, OptionResult, PollInfo, PollResults
+from bot.core.polls import MAX_OPTIONS, MIN_GROUP_VOTERS, Click, ClickKind, OptionResult, PollInfo, PollResults
 from bot.core.schedule import DeliveryError
 from bot.i18n import N_, _
 from bot.render.discord.common import COLOUR_GOLD as COLOUR
@@ -97,7 +97,7 @@ def option_line(item: OptionResult) -> str:
     return f"{escape(item.label)}: {item.count} ({item.percent}%)"
 
 
-def results_embed(poll: PollInfo, shown: PollResults) -> discord.Embed:
+def results_embed(poll: PollInfo, shown: PollResults, min_group: int = MIN_GROUP_VOTERS) -> discord.Embed:
     embed = discord.Embed(title=_("Results · Poll #{number}").format(number=poll.number), colour=COLOUR)
     heading = _question(poll, 600)
     if shown.voters == 0:
@@ -111,7 +111,9 @@ def results_embed(poll: PollInfo, shown: PollResults) -> discord.Embed:
         value = join_within([option_line(item) for item in group.options if item.count], FIELD_VALUE)
         embed.add_field(name=clip(f"{group_label(group.group)} ({group.voters})", FIELD_NAME), value=value or "—")
     notes = [
-        _("By stakeholder group at the time of voting; groups of fewer than 3 voters are merged into Other"),
+        _(
+            "By stakeholder group at the time of voting; groups of fewer than {count} voters are merged into Other"
+        ).format(count=min_group),
         _("percentages are of voters, whole numbers rounded half up"),
     ]
     if poll.max_choices > 1:

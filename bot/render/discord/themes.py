@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.core.models import Position
+from bot.core.privacy import named_group
 from bot.core.tally import GroupTally, StanceCount, Tally
-from bot.forum import FORUM_CONTEXT, UNDECLARED
+from bot.forum import FORUM_CONTEXT
 from bot.i18n import _
 from bot.languages import NATIVE_NAMES
 from bot.render.discord.common import COLOUR, escape, stamp
@@ -179,8 +180,10 @@ def positions_embed(
     stance: str | None,
     named: bool,
     viewer: int | None = None,
+    shown: frozenset[str] | None = None,
 ) -> discord.Embed:
-    """One page of rationales; names only under `privacy.attribution = "named"` (Chatham House otherwise).
+    """One page of rationales; names only under `privacy.attribution = "named"` (Chatham House otherwise:
+    the group when it is among `shown`, the groups big enough to name, else "a participant").
     The viewer's own entry is marked, so they find what they wrote among the others."""
     heading = _("Positions — {theme}").format(theme=theme.title)
     if stance:
@@ -198,7 +201,7 @@ def positions_embed(
     )
     names = []
     for item in page_items:
-        author = escape(item.display_name) if named else group_label(item.stakeholder or UNDECLARED)
+        author = escape(item.display_name) if named else group_label(named_group(item.stakeholder, shown))
         number = f" · #{item.statement}" if item.statement is not None else ""
         mine = " · " + own_mark() if viewer is not None and item.user_id == viewer else ""
         names.append(clip(f"{theme.label(item.stance)} — {author}{number}{mine}", FIELD_NAME))

@@ -29,11 +29,13 @@ from bot.render.digest_wording import (
     is_empty,
     joined_label,
     missing_heading,
-    missing_list,
+    missing_lines,
     more_rationales,
     no_positions_yet,
     participants_line,
     percent_label,
+    poll_breakdown_columns,
+    poll_breakdown_heading,
     poll_closed_line,
     poll_columns,
     poll_heading,
@@ -137,9 +139,10 @@ def theme_html(theme: ThemeDigest, digest: Digest) -> str:
         labels = [s.label for s in theme.stances]
         parts += [f"<h3>{escape(by_stakeholder_heading())}</h3>", breakdown(theme.by_stakeholder, labels)]
         parts += [f"<h3>{escape(by_region_heading())}</h3>", breakdown(theme.by_region, labels)]
-    missing = missing_list(theme)
+    missing = missing_lines(theme)
     if missing:
-        parts.append(f'<p class="missing"><strong>{escape(missing_heading())}</strong> {escape(missing)}.</p>')
+        items = "".join(f"<li>{escape(line)}</li>" for line in missing)
+        parts.append(f'<div class="missing"><strong>{escape(missing_heading())}</strong><ul>{items}</ul></div>')
     shift = theme.shift
     if shift is not None and digest.shift_from is not None and (shift.rows or shift.unchanged):
         parts.append(f"<h3>{escape(shift_section_heading(digest))}</h3>")
@@ -207,4 +210,9 @@ def poll_html(poll: ClosedPoll, zone: str) -> str:
     rows = [(escape(option.label), option.count, escape(percent_label(option.percent))) for option in poll.options]
     closed = poll_closed_line(poll.closed_at, zone, count=poll.voters, secret=poll.secret)
     heading = poll_heading(poll.number, escape(poll.question))
-    return f'<h3>{heading}</h3><p class="meta">{escape(closed)}</p>' + table(poll_columns(), rows)
+    html = f'<h3>{heading}</h3><p class="meta">{escape(closed)}</p>' + table(poll_columns(), rows)
+    if poll.groups:
+        groups = [(escape(group_label(g.group)), g.voters, *(o.count for o in g.options)) for g in poll.groups]
+        header = poll_breakdown_columns([option.label for option in poll.options])
+        html += f"<p><strong>{escape(poll_breakdown_heading())}</strong></p>" + table(header, groups)
+    return html

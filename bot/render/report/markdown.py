@@ -26,11 +26,13 @@ from bot.render.digest_wording import (
     is_empty,
     joined_label,
     missing_heading,
-    missing_list,
+    missing_lines,
     more_rationales,
     no_positions_yet,
     participants_line,
     percent_label,
+    poll_breakdown_columns,
+    poll_breakdown_heading,
     poll_closed_line,
     poll_columns,
     poll_heading,
@@ -90,9 +92,9 @@ def theme_markdown(theme: ThemeDigest, digest: Digest) -> list[str]:
         labels = [md(s.label) for s in theme.stances]
         lines += [f"### {by_stakeholder_heading()}", "", *breakdown_table(theme.by_stakeholder, labels), ""]
         lines += [f"### {by_region_heading()}", "", *breakdown_table(theme.by_region, labels), ""]
-    missing = missing_list(theme)
+    missing = missing_lines(theme)
     if missing:
-        lines += [f"**{missing_heading()}** {missing}.", ""]
+        lines += [f"**{missing_heading()}**", "", *(f"- {line}" for line in missing), ""]
     if theme.shift is not None and digest.shift_from is not None and (theme.shift.rows or theme.shift.unchanged):
         lines += [f"### {shift_section_heading(digest)}", ""]
         moves = [
@@ -153,4 +155,9 @@ def poll_markdown(poll: ClosedPoll, zone: str) -> list[str]:
     lines = [f"### {poll_heading(poll.number, md(poll.question))}", ""]
     lines += [poll_closed_line(poll.closed_at, zone, count=poll.voters, secret=poll.secret), ""]
     rows = [(md(option.label), option.count, percent_label(option.percent)) for option in poll.options]
-    return [*lines, *table(poll_columns(), rows), ""]
+    lines += [*table(poll_columns(), rows), ""]
+    if poll.groups:
+        groups = [(md(group_label(g.group)), g.voters, *(o.count for o in g.options)) for g in poll.groups]
+        labels = [md(option.label) for option in poll.options]
+        lines += [f"**{poll_breakdown_heading()}**", "", *table(poll_breakdown_columns(labels), groups), ""]
+    return lines
