@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO := $(VENV)/.installed-demo
 TEST := $(VENV)/.installed-test
 
-.PHONY: demo preview test lint format bench clean
+.PHONY: demo preview test fuzz lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(TEST)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+# The property-based tests with many more generated texts (minutes, not seconds), each run a new sample.
+fuzz: $(TEST)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m properties
 
 lint: $(TEST)
 	$(BIN)/ruff check .
