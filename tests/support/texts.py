@@ -3,18 +3,24 @@
 Texts are built from pieces that have each broken some renderer somewhere: every kind of Discord
 mention, Markdown and code fences, `$` and backslashes (maths in charts, escapes), zero-width and
 right-to-left characters, combining marks, control characters, numbered lists, full-width signs
-and spreadsheet formulas, mixed with ordinary text; from empty up to 6,000 characters. Pass the
-ids of real members, roles and channels as `ids` so a mention could actually ping someone.
+and spreadsheet formulas, mixed with ordinary text; from empty up to 6,000 characters.
+
+So that a mention could really ping someone, pass the ids of real members, roles and channels as
+`ids`; or, where they are only known inside the test (SimCord builds the world per test), leave
+`ids` out and `aim(text, ids)` each drawn text: the small placeholder ids 1 to 9 become real ones.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
 MAX_LENGTH = 6000
 SOME_ID = 123456789012345678
+SLOTS = tuple(range(1, 10))
+_SLOT = re.compile(r"<(@!?|@&|#|/[^:<>]+:)([1-9])>")
 
 INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u180e", "\u034f", "\u2061")
 BIDI = ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f")
@@ -95,7 +101,7 @@ WHITESPACE = (" ", "  ", "\n", "\n\n", "\t", "\r\n", "\u00a0", "\u3000", "\u2003
 
 def mentions(ids: Sequence[int] = ()) -> st.SearchStrategy[str]:
     """Every kind of mention Discord reads: everyone, here, users (both forms), roles, channels, commands."""
-    some_id = st.sampled_from(ids) if ids else st.just(SOME_ID)
+    some_id = st.sampled_from(ids or SLOTS)
     some_id = st.one_of(some_id, st.just(SOME_ID), st.integers(1, 2**63 - 1))
     return st.one_of(
         st.sampled_from(("@everyone", "@here", "@ everyone", "@\u200beveryone", "＠everyone")),
@@ -142,3 +148,8 @@ def hostile_text(ids: Sequence[int] = (), *, min_size: int = 0, max_size: int = 
 def hostile_line(ids: Sequence[int] = (), *, max_size: int = 120) -> st.SearchStrategy[str]:
     """Short hostile text without the separator `;` (one poll answer, one name)."""
     return hostile_text(ids, max_size=max_size).map(lambda text: text.replace(";", ","))
+
+
+def aim(text: str, ids: Sequence[int]) -> str:
+    """Point the placeholder mentions (ids 1 to 9) of a drawn text at real ids."""
+    return _SLOT.sub(lambda m: f"<{m[1]}{ids[(int(m[2]) - 1) % len(ids)]}>", text)
