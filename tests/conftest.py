@@ -18,7 +18,7 @@ from tests.support.world import World, build_world, restarted
 # One bot serves every example of a test (SimCord is slow to build), hence the fixture health check.
 _SHARED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
 hypothesis_settings.register_profile(
-    "ci", max_examples=12, deadline=None, derandomize=True, print_blob=True, suppress_health_check=_SHARED
+    "ci", max_examples=20, deadline=None, derandomize=True, print_blob=True, suppress_health_check=_SHARED
 )
 hypothesis_settings.register_profile(
     "fuzz", max_examples=600, deadline=None, print_blob=True, suppress_health_check=_SHARED

@@ -8,12 +8,18 @@ moment it starts and looks only at what followed.
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 import pytest
 import simcord
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from bot.core.moderation import MAX_REASON, clean_reason
 from bot.core.polls import MAX_QUESTION, PollInputError, clean_question, parse_options
+from bot.core.tally import tally
+from bot.render.charts import tally_chart_png
 from cogs.polls._buttons import option_custom_id
 from cogs.polls._cog import MAX_OPTIONS_TEXT
 from cogs.themes._form import MAX_RATIONALE
@@ -77,6 +83,7 @@ async def test_rationale_inline_is_stored_as_accepted_and_answered_inertly(world
 
 @given(text=hostile_text(), stance=st.sampled_from(["none", "some"]))
 @example(text="  2) ## <@&5> \u202e$x^$  ", stance="some")
+@example(text="y" * (MAX_RATIONALE + 1), stance="none")
 async def test_rationale_in_the_form_is_stored_as_accepted_and_answered_inertly(world, db_path, text, stance):
     text = aim(text, live_ids(world))
     member = world.members[1]
@@ -86,7 +93,7 @@ async def test_rationale_in_the_form_is_stored_as_accepted_and_answered_inertly(
     before = stored_rationale(world, db_path, member)
     try:
         res = await member.submit_modal(shown, {"rationale": text})
-    except simcord.OptionError:  # the form's own length, checked by Discord
+    except simcord.SetupError:  # the form's own length, checked by Discord
         assert len(text) > MAX_RATIONALE
         assert stored_rationale(world, db_path, member) == before
         return
@@ -100,6 +107,13 @@ def stored_polls(world: World, db_path) -> list[tuple]:
     """(id, number, question, answers) of every poll stored in the server, in order."""
     polls = db_rows(db_path, "SELECT id, number, question FROM polls WHERE guild_id = ? ORDER BY id", world.guild.id)
     return [(*poll, tuple(label for (label,) in db_rows(db_path, LABELS, poll[0]))) for poll in polls]
+
+
+@functools.cache
+def warm_charts() -> None:
+    """Import matplotlib and draw once before the bot does: a first chart on a busy machine can take
+    longer than SimCord waits for the bot's work (5 s)."""
+    tally_chart_png("warm", tally([("a", None)], [("a", "A")]))
 
 
 LABELS = "SELECT label FROM poll_options WHERE poll_id = ? ORDER BY position"
@@ -120,6 +134,7 @@ ANSWERS = st.lists(hostile_line(max_size=70), min_size=0, max_size=12).map("; ".
 @example(question="q", options=";" * 599)
 @example(question="1. @here", options="1. <@&6>; - @everyone; ＝1+1")
 async def test_poll_questions_and_answers_are_stored_as_accepted_and_shown_inertly(world, db_path, question, options):
+    warm_charts()
     ids = live_ids(world)
     question, options = aim(question, ids), aim(options, ids)
     before = stored_polls(world, db_path)
@@ -146,3 +161,62 @@ async def test_poll_questions_and_answers_are_stored_as_accepted_and_shown_inert
     results = await world.members[0].slash(world.channel, "poll results", poll=number)
     since.check()
     assert vote.ephemeral and results.ephemeral
+
+
+async def a_statement(world: World) -> None:
+    """The one statement the moderation properties report and hide (#1), written once per test."""
+    author = world.members[3]
+    if not db_rows(world.bot.settings.database.path, "SELECT 1 FROM statements WHERE author_id = ?", author.id):
+        await author.slash(world.channel, "gaps position", stance="some", rationale="Spam has no home.")
+
+
+REPORTERS = itertools.count()
+
+
+@given(text=hostile_text(max_size=600))
+@example(text="1. <@&3> @everyone ```$x^$```")
+@example(text="   ")
+async def test_the_report_reason_is_stored_as_accepted_and_answered_inertly(world, db_path, text):
+    text = aim(text, live_ids(world))
+    await a_statement(world)
+    reporter = world.add_member(f"reporter{next(REPORTERS)}")
+    shown = await reporter.slash(world.channel, "gaps discuss")
+    form = await reporter.click(shown.response, label="Report")
+    assert form.modal is not None
+    since = Since(world.env)
+    reported = "SELECT reason FROM statement_reports WHERE reporter_id = ?"
+    try:
+        res = await reporter.submit_modal(form, {"reason": text})
+    except simcord.SetupError:  # the form's own length, checked by Discord
+        assert len(text) > MAX_REASON
+        assert db_rows(db_path, reported, reporter.id) == []
+        return
+    since.check()
+    assert res.ephemeral and res.response.content
+    assert db_rows(db_path, reported, reporter.id) == [(clean_reason(text),)]
+
+
+@given(text=hostile_text(max_size=600))
+@example(text="2) <@4> @here `x` ＝1")
+@example(text="\u200b")
+async def test_the_hide_reason_is_stored_as_accepted_and_told_inertly(world, db_path, text):
+    text = aim(text, live_ids(world))
+    await a_statement(world)
+    actions = "SELECT action, reason FROM moderation_actions WHERE guild_id = ? ORDER BY id"
+    before = db_rows(db_path, actions, world.guild.id)
+    since = Since(world.env)
+    try:
+        res = await world.facilitator.slash(world.channel, "moderate hide", statement=1, reason=text)
+    except simcord.OptionError:
+        assert not 1 <= len(text) <= MAX_REASON
+        assert db_rows(db_path, actions, world.guild.id) == before
+        return
+    since.check()
+    assert res.ephemeral and (res.response.content or res.followups)
+    after = db_rows(db_path, actions, world.guild.id)
+    if clean_reason(text) is None:
+        assert after == before
+        return
+    assert after == [*before, ("hide", clean_reason(text))]
+    await world.facilitator.slash(world.channel, "moderate restore", statement=1)
+    since.check()
