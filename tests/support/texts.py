@@ -13,6 +13,7 @@ So that a mention could really ping someone, pass the ids of real members, roles
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from hypothesis import strategies as st
@@ -153,3 +154,19 @@ def hostile_line(ids: Sequence[int] = (), *, max_size: int = 120) -> st.SearchSt
 def aim(text: str, ids: Sequence[int]) -> str:
     """Point the placeholder mentions (ids 1 to 9) of a drawn text at real ids."""
     return _SLOT.sub(lambda m: f"<{m[1]}{ids[(int(m[2]) - 1) % len(ids)]}>", text)
+
+
+# What a spreadsheet may take for the start of a formula, seen as it sees a cell: invisible characters
+# (format characters, marks alone, spaces and controls) skipped, full-width and small signs read as ASCII.
+_FORMULA = set("=+-@")
+_INVISIBLE = ("Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp")
+
+
+def spreadsheet_formula(cell: str) -> bool:
+    """Whether a spreadsheet could evaluate this CSV cell (the test's own reading, independent of the product's)."""
+    if cell.startswith("'"):
+        return False
+    if cell[:1] in ("\t", "\r"):
+        return True
+    visible = [char for char in cell if unicodedata.category(char) not in _INVISIBLE]
+    return bool(visible) and unicodedata.normalize("NFKC", visible[0])[:1] in _FORMULA

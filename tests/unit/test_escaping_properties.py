@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 
 import pytest
 from hypothesis import example, given
@@ -18,7 +17,7 @@ from markdown_it import MarkdownIt
 from bot.render.discord.common import escape
 from bot.render.report.csv_files import safe
 from bot.render.report.markdown import md, table
-from tests.support.texts import hostile_text
+from tests.support.texts import hostile_text, spreadsheet_formula
 
 pytestmark = pytest.mark.properties
 
@@ -94,21 +93,6 @@ def test_markdown_md_keeps_a_heading_and_a_table_cell_whole(title, cell):
     assert commonmark_text(cells[2].children) == plain(cell).strip()
 
 
-# What a spreadsheet would take for the start of a formula, seen as it sees a cell: invisible
-# characters (format, marks, spaces and controls) skipped, full-width and small signs read as ASCII.
-FORMULA = set("=+-@")
-INVISIBLE_CATEGORIES = ("Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp")
-
-
-def evaluable(cell: str) -> bool:
-    if cell.startswith("'"):
-        return False
-    if cell[:1] in ("\t", "\r"):
-        return True
-    visible = cell.lstrip("".join(c for c in set(cell) if unicodedata.category(c) in INVISIBLE_CATEGORIES))
-    return bool(visible) and unicodedata.normalize("NFKC", visible[0])[:1] in FORMULA
-
-
 @given(hostile_text(max_size=400))
 @example("＝1+1")
 @example("\u200b=1+1")
@@ -119,5 +103,5 @@ def test_csv_safe_leaves_no_cell_a_spreadsheet_evaluates_and_changes_nothing_els
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerow([safe(text)])
     [[cell]] = list(csv.reader(io.StringIO(buffer.getvalue(), newline=""))) or [[""]]
-    assert not evaluable(cell), repr(cell)
+    assert not spreadsheet_formula(cell), repr(cell)
     assert cell in (text, "'" + text)
