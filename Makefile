@@ -47,4 +47,4 @@ bench: $(TEST)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache
+	rm -rf $(VENV) demo-out .pytest_cache .hypothesis
