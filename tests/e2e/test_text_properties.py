@@ -129,26 +129,37 @@ def poll_input(question: str, options: str) -> tuple[str, tuple[str, ...]] | Non
 ANSWERS = st.lists(hostile_line(max_size=70), min_size=0, max_size=12).map("; ".join)
 
 
-@given(question=hostile_text(max_size=400), options=st.one_of(ANSWERS, ANSWERS, hostile_text(max_size=800)))
-@example(question=f"Which {DOLLARS}?", options="$5; $10; \\$x^$")
-@example(question="q", options=";" * 599)
-@example(question="1. @here", options="1. <@&6>; - @everyone; ＝1+1")
-async def test_poll_questions_and_answers_are_stored_as_accepted_and_shown_inertly(world, db_path, question, options):
+THEMES = st.one_of(st.none(), st.none(), st.just("gaps"), hostile_text(max_size=6000).filter(bool))
+
+
+@given(
+    question=hostile_text(max_size=400),
+    options=st.one_of(ANSWERS, ANSWERS, hostile_text(max_size=800)),
+    theme=THEMES,
+)
+@example(question=f"Which {DOLLARS}?", options="$5; $10; \\$x^$", theme=None)
+@example(question="q", options=";" * 599, theme=None)
+@example(question="1. @here", options="1. <@&6>; - @everyone; ＝1+1", theme="gaps")
+@example(question="q", options="a; b", theme="``` @everyone <@&2> " * 300)
+async def test_poll_questions_and_answers_are_stored_as_accepted_and_shown_inertly(
+    world, db_path, question, options, theme
+):
     warm_charts()
     ids = live_ids(world)
-    question, options = aim(question, ids), aim(options, ids)
+    question, options, theme = aim(question, ids), aim(options, ids), theme and aim(theme, ids)
     before = stored_polls(world, db_path)
     since = Since(world.env)
+    typed = {"question": question, "options": options, "hide_results": False}
     try:
         res = await world.facilitator.slash(
-            world.channel, "poll create", question=question, options=options, hide_results=False
+            world.channel, "poll create", **typed, **({} if theme is None else {"theme": theme})
         )
     except simcord.OptionError:
         assert not (1 <= len(question) <= MAX_QUESTION and 1 <= len(options) <= MAX_OPTIONS_TEXT)
         assert stored_polls(world, db_path) == before
         return
     since.check()
-    accepted = poll_input(question, options)
+    accepted = poll_input(question, options) if theme in (None, "gaps") else None
     after = stored_polls(world, db_path)
     if accepted is None:
         assert after == before
