@@ -46,7 +46,7 @@ COMMONMARK = MarkdownIt("commonmark").enable("table")
 PNG = b"\x89PNG\r\n\x1a\n"
 
 rationales = st.lists(hostile_text(max_size=1000), min_size=1, max_size=4)
-names = st.lists(hostile_line(max_size=32).filter(str.strip), min_size=4, max_size=4)
+names = st.lists(hostile_line(max_size=32).filter(str.strip), min_size=4, max_size=4, unique=True)
 labels = st.lists(hostile_line(max_size=100).filter(str.strip), min_size=2, max_size=2, unique_by=str.casefold)
 answers = st.lists(hostile_line(max_size=55).filter(str.strip), min_size=2, max_size=4)
 
