@@ -119,6 +119,7 @@ def pieces(ids: Sequence[int] = ()) -> st.SearchStrategy[str]:
     return st.one_of(
         mentions(ids),
         st.sampled_from(MARKDOWN),
+        st.sampled_from(MARKDOWN).map(lambda marker: "\n" + marker),  # where a block starts
         st.sampled_from(MATHS),
         st.sampled_from(INVISIBLE + BIDI + COMBINING),
         st.sampled_from(CONTROL),

@@ -11,7 +11,7 @@ import io
 import re
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from markdown_it import MarkdownIt
 
 from bot.render.discord.common import escape
@@ -20,6 +20,8 @@ from bot.render.report.markdown import md, table
 from tests.support.texts import hostile_text, spreadsheet_formula
 
 pytestmark = pytest.mark.properties
+# Pure functions, a millisecond an example: five times the profile's count.
+MANY = settings(max_examples=settings().max_examples * 5)
 
 COMMONMARK = MarkdownIt("commonmark").enable("table")
 # A line Discord would render as a block: a heading, subtext, a quote, a bullet or numbered list item.
@@ -33,6 +35,7 @@ def discord_unescaped(text: str) -> str:
     return DISCORD_ESCAPED.sub(r"\1", text)
 
 
+@MANY
 @given(hostile_text(max_size=2000))
 @example("1. first\n2) second")
 @example("  10. indented")
@@ -61,6 +64,7 @@ def plain(text: str) -> str:
     return " ".join(text.split()).replace("\x00", "\ufffd")
 
 
+@MANY
 @given(hostile_text(max_size=1500))
 @example("1. a numbered list")
 @example("- a bullet")
@@ -81,6 +85,7 @@ def _para() -> list[str]:
     return ["paragraph_open", "inline", "paragraph_close"]
 
 
+@MANY
 @given(hostile_text(max_size=600), hostile_text(max_size=600))
 @example("1. x", "- y")
 def test_markdown_md_keeps_a_heading_and_a_table_cell_whole(title, cell):
@@ -93,6 +98,7 @@ def test_markdown_md_keeps_a_heading_and_a_table_cell_whole(title, cell):
     assert commonmark_text(cells[2].children) == plain(cell).strip()
 
 
+@MANY
 @given(hostile_text(max_size=400))
 @example("＝1+1")
 @example("\u200b=1+1")
