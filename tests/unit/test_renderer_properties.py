@@ -207,7 +207,7 @@ class Page(HTMLParser):
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "h4", "p", "table", "thead"}
 PAGE_TAGS |= {"tbody", "tr", "th", "td", "section", "blockquote", "footer", "figure", "img", "figcaption", "br"}
 PAGE_TAGS |= {"em", "strong", "ul", "ol", "li", "span", "div", "small"}
-PAGE_ATTRIBUTES = {"class", "id", "lang", "charset", "name", "content", "alt", "src"}
+PAGE_ATTRIBUTES = {"class", "id", "lang", "dir", "charset", "name", "content", "alt", "src"}
 
 
 def html_is_inert(page: str, quotes: list[str], texts: list[str]) -> None:
