@@ -14,7 +14,7 @@ LOCALES := bot/locales
 CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/concord.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: demo preview test lint format bench clean catalogues
+.PHONY: demo preview test fuzz lint format bench clean catalogues
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ test: $(TEST) $(COMPILED)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+# The property-based tests with many more generated texts (minutes, not seconds), each run a new sample.
+fuzz: $(TEST) $(COMPILED)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m properties
+
 lint: $(TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -62,4 +66,4 @@ bench: $(TEST) $(COMPILED)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache $(COMPILED)
+	rm -rf $(VENV) demo-out .pytest_cache .hypothesis $(COMPILED)

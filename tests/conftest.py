@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 import simcord
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from bot import create_bot
 from bot.settings import Settings
 from tests.support.world import World, build_world, restarted
+
+# Property-based tests: a modest, repeatable run in CI (`ci`, the default); `make fuzz` runs `fuzz`.
+# One bot serves every example of a test (SimCord is slow to build), hence the fixture health check.
+_SHARED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+hypothesis_settings.register_profile(
+    "ci", max_examples=20, deadline=None, derandomize=True, print_blob=True, suppress_health_check=_SHARED
+)
+hypothesis_settings.register_profile(
+    "fuzz", max_examples=600, deadline=None, print_blob=True, suppress_health_check=_SHARED
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
@@ -21,6 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "concord_settings(**sections): settings overrides for the bot, e.g. privacy={'attribution': 'named'}"
     )
+    config.addinivalue_line("markers", "properties: property-based tests over generated hostile text (`make fuzz`)")
 
 
 @pytest.fixture

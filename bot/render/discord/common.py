@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import discord
@@ -20,6 +21,16 @@ def when(moment: datetime) -> str:
     return f"{stamp(moment, 'F')} ({stamp(moment, 'R')})"
 
 
+# What discord.py's escape leaves able to start a block: a numbered list item (`1.` or `1)`), a `+`
+# bullet, and a heading or quote after leading spaces (it escapes those only at the start of a line).
+_BLOCK_START = re.compile(r"^([^\S\n]*)(?:(\d+)([.)])|([#>+]))", re.MULTILINE)
+
+
+def _escape_block(match: re.Match[str]) -> str:
+    indent, number, sign, marker = match.groups()
+    return f"{indent}{number}\\{sign}" if number else f"{indent}\\{marker}"
+
+
 def escape(text: str) -> str:
-    """User text inside Discord Markdown: shown as typed, never as formatting."""
-    return discord.utils.escape_markdown(text)
+    """User text inside Discord Markdown: shown as typed, never as formatting (no heading, quote or list)."""
+    return _BLOCK_START.sub(_escape_block, discord.utils.escape_markdown(text))

@@ -14,7 +14,9 @@ history.csv, one row per recorded change, in order:
   empty when not set), in both files.
 - change: joined (first position on the theme, or again after withdrawing), changed (another
   stance), restated (same stance, e.g. a new rationale), withdrew (stance and rationale empty).
-- Text that a spreadsheet would run as a formula (starting with = + - @) is prefixed with '.
+- Text that a spreadsheet would run as a formula is prefixed with ': text starting with a tab or a carriage
+  return, or whose first visible character is = + - @ (or their full-width and small forms, ＝ ＋ － ＠),
+  after any zero-width, direction or other invisible characters and spaces.
 
 The rows come from `bot.core.export`; this module only formats them, and returns each file's
 text: the caller decides where it goes.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
@@ -55,11 +58,28 @@ HISTORY_COLUMNS = (
 )
 
 
+_FORMULA_SIGNS = frozenset("=+-@")
+# Skipped before the first sign a spreadsheet reads: what shows nothing (zero-width and direction
+# marks, a byte-order mark, combining marks alone, controls) and spaces.
+_UNSEEN = frozenset(("Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"))
+
+
+def starts_formula(text: str) -> bool:
+    """Whether a spreadsheet could read `text` as a formula: it begins with a tab or a carriage return, or
+    its first visible character is = + - @, full-width (＝ ＋ － ＠) and small forms (﹦ ﹢ ﹣ ﹫) included."""
+    if text[:1] in ("\t", "\r"):
+        return True
+    for char in text:
+        if unicodedata.category(char) not in _UNSEEN:
+            return unicodedata.normalize("NFKC", char)[:1] in _FORMULA_SIGNS
+    return False
+
+
 def safe(text: str | None) -> str:
-    """Neutralise spreadsheet formulas in user text."""
+    """Neutralise spreadsheet formulas in user text (prefixed with ', which spreadsheets hide)."""
     if not text:
         return ""
-    return "'" + text if text[0] in "=+-@\t\r" else text
+    return "'" + text if starts_formula(text) else text
 
 
 def iso(moment: datetime) -> str:

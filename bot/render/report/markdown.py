@@ -50,12 +50,17 @@ from bot.render.digest_wording import (
 )
 from bot.render.wording import agreement_line, author, digest_heading, group_label, score_label
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~&])")
+# What can start a block where the text begins a line (after `> ` in a quote): a bullet or a
+# thematic break (`-`), or a numbered list item (`1.` or `1)`).
+_LEADING = re.compile(r"^(?:-|(\d+)([.)]))")
 
 
 def md(text: str) -> str:
-    """Escape Markdown (and inline HTML) in user text; newlines become spaces (for table cells and headings)."""
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Escape Markdown, inline HTML and entities in user text; newlines become spaces (for table cells,
+    headings and one-line quotes), and nothing it begins with starts a list or a break."""
+    escaped = _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _LEADING.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else "\\-", escaped)
 
 
 def table(header: Sequence[str], rows: Sequence[Sequence[object]], right_from: int = 1) -> list[str]:
