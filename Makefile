@@ -28,7 +28,7 @@ $(LOCALES)/%/LC_MESSAGES/concord.mo: $(LOCALES)/%/LC_MESSAGES/concord.po | $(BIN
 	$(BIN)/pybabel --quiet compile --domain concord --locale $* --input-file $< --output-file $@
 
 catalogues: $(TEST)
-	$(BIN)/pybabel --quiet extract --no-default-keywords --keyword _ --keyword N_ --keyword ngettext:1,2 --keyword count_of:2,3 \
+	PYTHONPATH=. $(BIN)/pybabel --quiet extract --no-default-keywords --keyword _ --keyword N_ --keyword ngettext:1,2 --keyword count_of:2,3 \
 		--mapping-file babel.cfg --project Concord --output-file $(LOCALES)/concord.pot bot cogs
 	$(BIN)/pybabel --quiet update --domain concord --input-file $(LOCALES)/concord.pot --output-dir $(LOCALES) \
 		--ignore-obsolete --no-fuzzy-matching

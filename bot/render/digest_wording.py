@@ -13,7 +13,7 @@ from bot.core.digest import Digest, ThemeDigest
 from bot.core.models import Attribution
 from bot.core.tally import GroupTally
 from bot.forum import UNDECLARED
-from bot.i18n import DEFAULT_LANGUAGE, N_, _, current_language
+from bot.i18n import DEFAULT_LANGUAGE, _, current_language
 from bot.languages import LANGUAGES
 from bot.render.wording import count_of, missing_groups, shift_heading, voters
 
@@ -167,13 +167,13 @@ def _undeclared_note(groups: Sequence[GroupTally], count: int, *, region: bool) 
     if region:
         return count_of(
             count,
-            N_("{count} participant gave no region (Undeclared), so they may be from these regions."),
-            N_("{count} participants gave no region (Undeclared), so some may be from these regions."),
+            "{count} participant gave no region (Undeclared), so they may be from these regions.",
+            "{count} participants gave no region (Undeclared), so some may be from these regions.",
         )
     return count_of(
         count,
-        N_("{count} participant set no profile (Undeclared), so they may be from these groups."),
-        N_("{count} participants set no profile (Undeclared), so some may be from these groups."),
+        "{count} participant set no profile (Undeclared), so they may be from these groups.",
+        "{count} participants set no profile (Undeclared), so some may be from these groups.",
     )
 
 

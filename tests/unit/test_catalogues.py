@@ -56,3 +56,38 @@ def test_every_message_is_translated_with_the_same_placeholders(lang):
         expected = placeholders(ids[-1])
         problems += [f"placeholders differ: {ids[0]!r}" for text in strings if placeholders(text) != expected]
     assert not problems, f"{len(problems)} problem(s) in {lang}:\n" + "\n".join(problems[:20])
+
+
+def test_the_template_holds_every_phrase_the_code_marks():
+    """The committed concord.pot is what `make catalogues` extracts from the code today: a phrase added
+    without running it would be shown in English to everyone (and the other tests here would not see it)."""
+    from babel.messages.extract import extract_from_dir
+
+    keywords = {"_": None, "N_": None, "ngettext": (1, 2), "count_of": (2, 3)}  # as the Makefile's extraction
+    root = LOCALES.parents[1]
+    found = set()
+    for folder in ("bot", "cogs"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            root / folder, method_map=[("**.py", "bot.extract_commands:extract")], keywords=keywords
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    assert found - template_ids() == set()
+
+
+def test_counted_phrases_are_written_as_literals():
+    """`count_of(n, "{count} thing", "{count} things")` with literal texts is what extraction makes one
+    plural entry of (keyword count_of:2,3); wrapped in N_() each half would be a separate single entry,
+    and languages with other plural forms than English would get the English choice of form."""
+    import ast
+
+    root = LOCALES.parents[1]
+    wrapped = []
+    for path in [*(root / "bot").rglob("*.py"), *(root / "cogs").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            counted = isinstance(node, ast.Call) and getattr(node.func, "id", None) == "count_of"
+            literal = counted and all(
+                isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args[1:3]
+            )
+            if counted and not literal:
+                wrapped.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert wrapped == []

@@ -28,6 +28,7 @@ from bot.core.export import change_rows, position_rows
 from bot.core.polis import polis_export
 from bot.core.polls import ClosedPoll, OptionResult
 from bot.render.charts import ChartPanel, bar_chart_figure, digest_chart_png
+from bot.render.digest_wording import missing_heading
 from bot.render.discord.digests import digest_parts
 from bot.render.report.csv_files import history_csv, positions_csv
 from bot.render.report.html_page import digest_html
@@ -142,7 +143,7 @@ async def stored_digest(store, db_path, case: Case) -> Stored:
 @example(case=HOSTILE)
 async def test_every_report_keeps_hostile_text_inert_and_whole(store, db_path, case):
     it = await stored_digest(store, db_path, case)
-    for part in digest_parts(it.digest, PNG):
+    for part in digest_parts(it.digest, {theme.slug: PNG for theme in it.digest.themes}):
         check_payload({"embeds": [embed.to_dict() for embed in part.embeds]})
     markdown_keeps_its_shape(digest_markdown(it.digest), it.digest, it.quotes)
     user_texts = [case.title, case.question, *case.stance_labels, case.poll_question, *case.poll_answers]
@@ -176,8 +177,13 @@ def inline_text(token) -> str:
 def markdown_keeps_its_shape(markdown: str, digest, quotes: list[str]) -> None:
     tokens = COMMONMARK.parse(markdown)
     kinds = [token.type for token in tokens]
-    live = {"html_block", "fence", "code_block", "hr", "ordered_list_open", "bullet_list_open"}
+    live = {"html_block", "fence", "code_block", "hr", "ordered_list_open"}
     assert not live & set(kinds), live & set(kinds)
+    # bullet lists only where the template makes them: "no positions yet from", common ground, divides
+    template_lists = markdown.count(f"**{missing_heading()}**") + sum(
+        bool(theme.common_ground) + bool(theme.divides) for theme in digest.themes
+    )
+    assert kinds.count("bullet_list_open") == template_lists
     inline_live = {"html_inline", "link_open", "image", "code_inline"}
     children = [child.type for token in tokens if token.type == "inline" for child in token.children]
     assert not set(children) & inline_live, set(children) & inline_live
