@@ -15,6 +15,7 @@ from functools import partial
 from random import Random
 from typing import TYPE_CHECKING, Any
 
+from bot.i18n import language
 from bot.render.charts import poll_chart_png
 from bot.render.discord.polls import retract_label
 from bot.settings import PollSettings
@@ -109,7 +110,9 @@ class PollsChapter:
         message = self.messages[click.poll]
         where = f"poll #{click.poll}"
         if click.kind == "retract":
-            expect(await member.click(message, label=retract_label()), "is retracted")
+            with language(rehearsal.settings.forum.language):  # the poll's buttons speak the forum's language
+                retract = retract_label()
+            expect(await member.click(message, label=retract), "is retracted")
             text = f"retracted their vote on {where}"
             if not spec.secret and click.previous is not None:
                 text += f" (it was: {spec.options[click.previous]})"

@@ -3,9 +3,11 @@
 matplotlib's own DejaVu Sans has Latin and Cyrillic but no Chinese and no Arabic; the project installs
 Noto Sans CJK (`noto-cjk-sans-otc`) and Noto Sans Arabic (`fontpkg-noto-sans-arabic`) from PyPI, and
 `register()` adds them to matplotlib's fonts the first time a chart is drawn, as fallbacks after
-DejaVu Sans (`families()`, given to every text of a chart that needs them). matplotlib neither joins
-Arabic letters nor orders right-to-left text, so `drawable()` shapes Arabic (`arabic-reshaper`) and
-puts it in display order (`python-bidi`). `missing_fonts()` is the start-up check: the name of each
+DejaVu Sans (`families()`, given to every text of a chart that needs them). matplotlib (3.11) joins
+the letters of each run of Arabic and writes that run right to left, but lays the runs of a line out
+left to right, so a phrase of several Arabic words came out with its words in reverse: `drawable()`
+puts the line in display order (`python-bidi`) and gives each run of Arabic back its own order, for
+matplotlib to join and reverse. `missing_fonts()` is the start-up check: the name of each
 font that is not installed.
 """
 
@@ -18,6 +20,7 @@ from pathlib import Path
 CJK_FAMILY = "Noto Sans CJK JP"  # the collection's first face: it holds every CJK glyph
 ARABIC_FAMILY = "Noto Sans Arabic"
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+_ARABIC_RUN = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+")
 
 
 _CJK = re.compile(r"[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]")
@@ -69,10 +72,11 @@ def register() -> None:
 
 
 def drawable(text: str) -> str:
-    """`text` as matplotlib must be given it: Arabic joined and in display order, line by line."""
+    """`text` as matplotlib must be given it, line by line: the words in display order (right to left
+    where the line is Arabic), the letters of each Arabic run in their own order (matplotlib joins and
+    reverses a run itself)."""
     if not _ARABIC.search(text):
         return text
-    import arabic_reshaper
     from bidi import get_display
 
-    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in text.split("\n"))
+    return "\n".join(_ARABIC_RUN.sub(lambda run: run.group(0)[::-1], get_display(line)) for line in text.split("\n"))
