@@ -17,7 +17,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-CJK_FAMILY = "Noto Sans CJK JP"  # the collection's first face: it holds every CJK glyph
+CJK_FAMILY = "Noto Sans CJK SC"  # the collection's Simplified Chinese face (matplotlib registers every face)
 ARABIC_FAMILY = "Noto Sans Arabic"
 _ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 _ARABIC_RUN = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]+")
