@@ -17,7 +17,7 @@ Under named attribution nothing is hidden (`threshold` is 1); polls always apply
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from bot.core.consensus import CommonGround, GroupAgreement, GroupSplit
@@ -72,11 +72,6 @@ def protect_counts(counts: Mapping[tuple[str, str | None], int], min_group: int)
         key = group or UNDECLARED
         merged[stance, OTHER if key in hidden else key] += count
     return dict(merged)
-
-
-def protect_pairs(pairs: Iterable[tuple[str, str | None]], min_group: int) -> dict[tuple[str, str | None], int]:
-    """`protect_counts` over one (stance, group) pair per participant."""
-    return protect_counts(Counter(pairs), min_group)
 
 
 def named_group(group: str | None, shown: frozenset[str] | None) -> str:
